@@ -1,0 +1,99 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { TrieRouter } from 'hono/router/trie-router';
+import { secureHeaders } from 'hono/secure-headers';
+import { authRoutes } from './auth/routes';
+import { monitoringRoutes } from './monitoring/routes';
+import { notificationRoutes } from './notifications/routes';
+import { errorHandler } from './platform/error-handler';
+import { ApiError, problemResponse } from './platform/errors';
+import { servicesMiddleware } from './platform/middleware/services';
+import { createRouter } from './platform/openapi';
+
+/** JSON bodies above this are refused with 413 before anything reads them. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const app = createRouter();
+
+app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
+app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+app.use(
+  '/api/*',
+  cors({
+    origin: (origin, c) => (origin === c.env.APP_ORIGIN ? origin : null),
+    credentials: true,
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  }),
+);
+app.use(
+  '/api/*',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    },
+  }),
+);
+
+// Health answers before the services middleware so a missing secret is reported, not thrown.
+app.route('/api', monitoringRoutes);
+app.use('/api/*', servicesMiddleware);
+
+const routes = app.route('/api', authRoutes).route('/api', notificationRoutes);
+
+app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  bearerFormat: 'JWT',
+});
+app.doc31('/api/openapi.json', {
+  openapi: '3.1.0',
+  info: {
+    title: 'WeBox API',
+    version: '0.1.0',
+    description: 'Multi-AI platform API. Errors are RFC 9457 application/problem+json.',
+  },
+  servers: [{ url: '/' }],
+});
+app.get(
+  '/api/docs',
+  Scalar({ url: '/api/openapi.json', pageTitle: 'WeBox API', cdn: '/vendor/scalar/standalone.js' }),
+);
+
+/** Method+path index of every registered route, to tell 405 from 404. */
+let methodIndex: TrieRouter<string> | undefined;
+function allowedMethods(path: string): string[] {
+  if (!methodIndex) {
+    methodIndex = new TrieRouter<string>();
+    for (const route of app.routes) {
+      if (route.method !== 'ALL') methodIndex.add('GET', route.path, route.method);
+    }
+  }
+  const [matches] = methodIndex.match('GET', path);
+  return [...new Set(matches.map(([method]) => method))];
+}
+
+app.notFound((c) => {
+  const id = c.get('requestId') ?? crypto.randomUUID();
+  const allowed = allowedMethods(c.req.path);
+  if (allowed.length > 0) {
+    return problemResponse(
+      'METHOD_NOT_ALLOWED',
+      `${c.req.method} is not allowed here; use ${allowed.join(', ')}.`,
+      id,
+      {
+        headers: { Allow: allowed.join(', ') },
+      },
+    );
+  }
+  return problemResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`, id);
+});
+app.onError(errorHandler);
+
+export { app };
+/** The typed shape of the API, for `hc<AppType>()` in the site. */
+export type AppType = typeof routes;

@@ -1,0 +1,165 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../platform/env';
+import { ApiError } from '../platform/errors';
+import { requireAuth } from '../platform/middleware/auth';
+import { requireSameOrigin } from '../platform/middleware/same-origin';
+import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { clientIp, rateLimitByIp } from '../platform/rate-limit';
+import { LoginSchema, MeResponseSchema, RegisterSchema, SessionResponseSchema } from './schemas';
+import {
+  currentUser,
+  type IssuedSession,
+  login,
+  logout,
+  REFRESH_TOKEN_TTL_SECONDS,
+  type RequestMeta,
+  refresh,
+  register,
+} from './service';
+
+/** The refresh cookie is only ever sent to the auth endpoints. */
+const REFRESH_COOKIE = 'webox_rt';
+const COOKIE_PATH = '/api/auth';
+
+function meta(c: Context<AppEnv>): RequestMeta {
+  return { ip: clientIp(c), userAgent: c.req.header('User-Agent') ?? null };
+}
+
+function setRefreshCookie(c: Context<AppEnv>, token: string): void {
+  setCookie(c, REFRESH_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: COOKIE_PATH,
+    maxAge: REFRESH_TOKEN_TTL_SECONDS,
+  });
+}
+
+function sessionBody(session: IssuedSession) {
+  return {
+    user: session.user,
+    accessToken: session.accessToken,
+    tokenType: 'Bearer' as const,
+    expiresIn: session.expiresIn,
+  };
+}
+
+const registerRoute = createRoute({
+  method: 'post',
+  path: '/auth/register',
+  tags: ['auth'],
+  summary: 'Create an account',
+  description:
+    'Creates the account and signs it in: the refresh token is set as an HttpOnly cookie.',
+  middleware: [rateLimitByIp({ name: 'register-ip', limit: 10, windowSeconds: 3600 })] as const,
+  request: { body: jsonBody(RegisterSchema) },
+  responses: {
+    201: {
+      description: 'Account created and signed in',
+      content: { 'application/json': { schema: SessionResponseSchema } },
+    },
+    ...problemResponses(400, 409, 413, 415, 429),
+  },
+});
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/auth/login',
+  tags: ['auth'],
+  summary: 'Sign in with e-mail and password',
+  middleware: [rateLimitByIp({ name: 'login-ip', limit: 60, windowSeconds: 900 })] as const,
+  request: { body: jsonBody(LoginSchema) },
+  responses: {
+    200: {
+      description: 'Signed in',
+      content: { 'application/json': { schema: SessionResponseSchema } },
+    },
+    ...problemResponses(400, 401, 403, 413, 415, 429),
+  },
+});
+
+const refreshRoute = createRoute({
+  method: 'post',
+  path: '/auth/refresh',
+  tags: ['auth'],
+  summary: 'Rotate the refresh cookie and get a new access token',
+  description:
+    'Reads the HttpOnly refresh cookie. Reusing a rotated token revokes the whole session.',
+  middleware: [
+    requireSameOrigin,
+    rateLimitByIp({ name: 'refresh-ip', limit: 120, windowSeconds: 900 }),
+  ] as const,
+  responses: {
+    200: {
+      description: 'New access token',
+      content: { 'application/json': { schema: SessionResponseSchema } },
+    },
+    ...problemResponses(401, 403, 429),
+  },
+});
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/auth/logout',
+  tags: ['auth'],
+  summary: 'Sign out: revoke the session and clear the cookie',
+  middleware: [requireSameOrigin] as const,
+  responses: {
+    204: { description: 'Signed out' },
+    ...problemResponses(403),
+  },
+});
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/me',
+  tags: ['auth'],
+  summary: 'The signed-in user',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  responses: {
+    200: { description: 'The user', content: { 'application/json': { schema: MeResponseSchema } } },
+    ...problemResponses(401),
+  },
+});
+
+export const authRoutes = createRouter()
+  .openapi(registerRoute, async (c) => {
+    const session = await register(c.var.services, c.req.valid('json'), meta(c));
+    setRefreshCookie(c, session.refreshToken);
+    return c.json(sessionBody(session), 201);
+  })
+  .openapi(loginRoute, async (c) => {
+    const { services } = c.var;
+    const session = await login(services, c.req.valid('json'), meta(c));
+    setRefreshCookie(c, session.refreshToken);
+    c.executionCtx.waitUntil(
+      services.notifier
+        .publish(session.user.id, {
+          type: 'session.started',
+          data: { userAgent: c.req.header('User-Agent') ?? null },
+        })
+        .catch((error: unknown) => services.logger.warn('notify failed', { error })),
+    );
+    return c.json(sessionBody(session), 200);
+  })
+  .openapi(refreshRoute, async (c) => {
+    const presented = getCookie(c, REFRESH_COOKIE);
+    if (!presented) {
+      throw new ApiError('UNAUTHORIZED', 'No session cookie: sign in first.');
+    }
+    const session = await refresh(c.var.services, presented, meta(c));
+    setRefreshCookie(c, session.refreshToken);
+    return c.json(sessionBody(session), 200);
+  })
+  .openapi(logoutRoute, async (c) => {
+    await logout(c.var.services, getCookie(c, REFRESH_COOKIE));
+    deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: true });
+    return c.body(null, 204);
+  })
+  .openapi(meRoute, async (c) => {
+    const user = await currentUser(c.var.services, c.var.auth.userId);
+    return c.json({ user }, 200);
+  });

@@ -1,0 +1,269 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { isUniqueViolation, type Transaction } from '../../db/client';
+import { auditLog, sessions, users } from '../../db/schema';
+import type { Services } from '../platform/env';
+import { ApiError } from '../platform/errors';
+import { assertAllowed, consume } from '../platform/rate-limit';
+import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256Hex, signToken } from '../platform/tokens';
+import { decoy, hashPassword, needsRehash, verifyPassword } from './password';
+import type { PublicUser } from './schemas';
+
+/** Refresh tokens (and so sessions) last 30 days from their last rotation. */
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * Two tabs refreshing at the same moment both present the same token; within this window
+ * the second one gets its own new token instead of tripping reuse detection.
+ */
+const ROTATION_GRACE_MS = 10_000;
+
+export const LOGIN_ACCOUNT_RULE = { name: 'login-account', limit: 10, windowSeconds: 900 };
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface IssuedSession {
+  user: PublicUser;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+type UserRow = typeof users.$inferSelect;
+
+/** The public shape of a user: never the hash, never internal flags. */
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    plan: row.plan,
+    locale: row.locale,
+    emailVerified: row.emailVerifiedAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function ipOrNull(ip: string): string | null {
+  return /^[0-9a-f:.]+$/i.test(ip) && ip !== '0.0.0.0' ? ip : null;
+}
+
+async function startSession(
+  tx: Transaction,
+  userId: string,
+  familyId: string,
+  meta: RequestMeta,
+): Promise<string> {
+  const refreshToken = randomToken(32);
+  await tx.insert(sessions).values({
+    userId,
+    familyId,
+    tokenHash: await sha256Hex(refreshToken),
+    userAgent: meta.userAgent?.slice(0, 512) ?? null,
+    ip: ipOrNull(meta.ip),
+    expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+  });
+  return refreshToken;
+}
+
+async function issue(
+  services: Services,
+  user: UserRow,
+  familyId: string,
+  refreshToken: string,
+): Promise<IssuedSession> {
+  const { config, secrets } = services;
+  const accessToken = await signToken(
+    { secret: secrets.JWT_SECRET, issuer: config.jwtIssuer, audience: config.jwtAudience },
+    { userId: user.id, role: user.role, sessionId: familyId },
+    ACCESS_TOKEN_TTL_SECONDS,
+  );
+  return {
+    user: toPublicUser(user),
+    accessToken,
+    refreshToken,
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+  };
+}
+
+/**
+ * Creates an account and its first session in one transaction: a failure at any point
+ * leaves no user behind. The unique index on the normalised e-mail settles races.
+ */
+export async function register(
+  services: Services,
+  input: { email: string; password: string; name: string },
+  meta: RequestMeta,
+): Promise<IssuedSession> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const familyId = crypto.randomUUID();
+    const { user, refreshToken } = await services.db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, passwordHash })
+        .returning();
+      if (!user) throw new Error('user insert returned no row');
+      const refreshToken = await startSession(tx, user.id, familyId, meta);
+      await tx.insert(auditLog).values({
+        userId: user.id,
+        action: 'account.created',
+        ip: ipOrNull(meta.ip),
+        userAgent: meta.userAgent,
+      });
+      return { user, refreshToken };
+    });
+    services.logger.info('account created', { userId: user.id });
+    return issue(services, user, familyId, refreshToken);
+  } catch (err) {
+    if (isUniqueViolation(err, 'users_email_key')) {
+      throw new ApiError(
+        'EMAIL_TAKEN',
+        'An account already uses this e-mail address; sign in instead.',
+        {
+          issues: [{ path: 'body.email', message: 'Already registered' }],
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * Checks a password. Unknown addresses are checked against a decoy hash so that both
+ * failures cost the same scrypt work and return the same 401.
+ */
+export async function login(
+  services: Services,
+  input: { email: string; password: string },
+  meta: RequestMeta,
+): Promise<IssuedSession> {
+  const { db, kv, secrets } = services;
+  assertAllowed(await consume(kv, LOGIN_ACCOUNT_RULE, input.email, secrets.RATE_LIMIT_MULTIPLIER));
+  const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoy()));
+  if (!user || !ok) {
+    await db.insert(auditLog).values({
+      userId: user?.id ?? null,
+      action: 'login.failed',
+      ip: ipOrNull(meta.ip),
+      userAgent: meta.userAgent,
+    });
+    throw new ApiError('INVALID_CREDENTIALS', 'The e-mail address or the password is wrong.');
+  }
+  if (user.status !== 'active') {
+    throw new ApiError('FORBIDDEN', 'This account is disabled. Contact support.');
+  }
+  const familyId = crypto.randomUUID();
+  const rehash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+  const refreshToken = await db.transaction(async (tx) => {
+    if (rehash) await tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
+    await tx.insert(auditLog).values({
+      userId: user.id,
+      action: 'login.succeeded',
+      ip: ipOrNull(meta.ip),
+      userAgent: meta.userAgent,
+    });
+    return startSession(tx, user.id, familyId, meta);
+  });
+  return issue(services, user, familyId, refreshToken);
+}
+
+const invalidRefresh = () => new ApiError('UNAUTHORIZED', 'Your session has ended; sign in again.');
+
+/**
+ * Rotates a refresh token: the presented one is retired and a new one issued in the same
+ * family. A retired token presented again (after the grace window) means it was stolen
+ * or replayed, so the whole family is revoked.
+ */
+export async function refresh(
+  services: Services,
+  presented: string,
+  meta: RequestMeta,
+): Promise<IssuedSession> {
+  const { db, logger } = services;
+  const tokenHash = await sha256Hex(presented);
+  const [current] = await db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.tokenHash, tokenHash))
+    .limit(1);
+  if (!current || current.revokedAt || current.expiresAt.getTime() <= Date.now())
+    throw invalidRefresh();
+  if (current.rotatedAt && Date.now() - current.rotatedAt.getTime() > ROTATION_GRACE_MS) {
+    await revokeFamily(services, current.familyId, 'refresh.reused');
+    logger.warn('refresh token reuse: family revoked', { userId: current.userId });
+    throw invalidRefresh();
+  }
+  const [user] = await db.select().from(users).where(eq(users.id, current.userId)).limit(1);
+  if (user?.status !== 'active') throw invalidRefresh();
+  const refreshToken = await db.transaction(async (tx) => {
+    if (!current.rotatedAt) {
+      const retired = await tx
+        .update(sessions)
+        .set({ rotatedAt: new Date(), lastUsedAt: new Date() })
+        .where(and(eq(sessions.id, current.id), isNull(sessions.rotatedAt)))
+        .returning({ id: sessions.id });
+      // Lost a race with a concurrent refresh of the same token: that is the grace case.
+      if (retired.length === 0) logger.info('concurrent refresh', { userId: user.id });
+    }
+    return startSession(tx, user.id, current.familyId, meta);
+  });
+  return issue(services, user, current.familyId, refreshToken);
+}
+
+/** Revokes every token of a session family (one device's sign-in). */
+export async function revokeFamily(
+  services: Services,
+  familyId: string,
+  reason: string,
+): Promise<void> {
+  await services.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.familyId, familyId), isNull(sessions.revokedAt)))
+      .returning({ userId: sessions.userId });
+    const userId = revoked[0]?.userId;
+    if (userId)
+      await tx.insert(auditLog).values({ userId, action: reason, metadata: { familyId } });
+  });
+}
+
+/** Ends the session the refresh token (or access token's session id) belongs to. */
+export async function logout(
+  services: Services,
+  presented: string | undefined,
+  userSession?: { userId: string; sessionId: string },
+): Promise<void> {
+  if (presented) {
+    const [row] = await services.db
+      .select({ familyId: sessions.familyId })
+      .from(sessions)
+      .where(eq(sessions.tokenHash, await sha256Hex(presented)))
+      .limit(1);
+    if (row) await revokeFamily(services, row.familyId, 'logout');
+    return;
+  }
+  if (userSession) {
+    const [row] = await services.db
+      .select({ familyId: sessions.familyId })
+      .from(sessions)
+      .where(
+        and(eq(sessions.familyId, userSession.sessionId), eq(sessions.userId, userSession.userId)),
+      )
+      .limit(1);
+    if (row) await revokeFamily(services, row.familyId, 'logout');
+  }
+}
+
+/** The signed-in user, or 401 when the account no longer exists or is disabled. */
+export async function currentUser(services: Services, userId: string): Promise<PublicUser> {
+  const [user] = await services.db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (user?.status !== 'active') {
+    throw new ApiError('UNAUTHORIZED', 'This account is not available.');
+  }
+  return toPublicUser(user);
+}

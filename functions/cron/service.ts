@@ -1,0 +1,62 @@
+import { and, isNotNull, lt, or } from 'drizzle-orm';
+import { openDatabase } from '../../db/client';
+import { emailOutbox, sessions } from '../../db/schema';
+import { secretsSchema } from '../platform/env';
+import { createLogger } from '../platform/logging';
+
+/** Ended sessions are kept this long for the user's session history, then deleted. */
+const SESSION_RETENTION_DAYS = 7;
+/** Sent e-mails are kept this long in the outbox. */
+const OUTBOX_RETENTION_DAYS = 30;
+
+export interface SweepResult {
+  sessionsDeleted: number;
+  emailsDeleted: number;
+}
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
+
+/** Deletes sessions that ended (expired or revoked) long enough ago, and old sent mail. */
+export async function sweep(
+  databaseUrl: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<SweepResult> {
+  const handle = openDatabase(databaseUrl);
+  try {
+    const cutoff = daysAgo(SESSION_RETENTION_DAYS);
+    const deletedSessions = await handle.db
+      .delete(sessions)
+      .where(
+        or(
+          lt(sessions.expiresAt, cutoff),
+          and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, cutoff)),
+        ),
+      )
+      .returning({ id: sessions.id });
+    const deletedEmails = await handle.db
+      .delete(emailOutbox)
+      .where(
+        and(isNotNull(emailOutbox.sentAt), lt(emailOutbox.sentAt, daysAgo(OUTBOX_RETENTION_DAYS))),
+      )
+      .returning({ id: emailOutbox.id });
+    return { sessionsDeleted: deletedSessions.length, emailsDeleted: deletedEmails.length };
+  } finally {
+    waitUntil(handle.close());
+  }
+}
+
+/** The Worker's `scheduled` entry: every cron trigger runs the sweep and logs what it did. */
+export async function runScheduled(
+  controller: ScheduledController,
+  env: Env,
+  ctx: ExecutionContext,
+): Promise<void> {
+  const logger = createLogger({ cron: controller.cron });
+  const secrets = secretsSchema.safeParse(env);
+  if (!secrets.success) {
+    logger.error('bad environment for cron');
+    return;
+  }
+  const result = await sweep(secrets.data.DATABASE_URL, (p) => ctx.waitUntil(p));
+  logger.info('sweep done', { ...result });
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { Database } from '../../db/client';
+import type { Logger } from './logging';
+import type { Mailer } from './mail';
+import type { Notifier } from './notifier';
+import type { Queue } from './queue';
+import type { KeyValue } from './redis';
+
+/**
+ * Secrets and per-deployment settings that do not live in wrangler.toml. They come from
+ * `.dev.vars` locally and `wrangler secret put` in production, and are checked once per
+ * request by the services middleware: a missing or malformed one is a logged 500
+ * BAD_ENVIRONMENT, never a crash deep inside a handler.
+ */
+export const secretsSchema = z.object({
+  DATABASE_URL: z.string().url(),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters'),
+  UPSTASH_REDIS_REST_URL: z.string().url(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+  QSTASH_URL: z.string().url().optional(),
+  QSTASH_TOKEN: z.string().min(1).optional(),
+  QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
+  QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  MAIL_API_URL: z.string().url().optional(),
+  MAIL_API_KEY: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  /** Multiplies every rate-limit allowance; tests raise it, production leaves it at 1. */
+  RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().optional(),
+});
+
+export type Secrets = z.infer<typeof secretsSchema>;
+
+/** Everything the Worker receives: wrangler.toml bindings and vars plus the secrets. */
+export type Bindings = Env & Partial<Record<keyof Secrets, string>>;
+
+/** The per-request bundle built once by the services middleware. */
+export interface Services {
+  db: Database;
+  kv: KeyValue;
+  queue: Queue;
+  mailer: Mailer;
+  notifier: Notifier;
+  logger: Logger;
+  secrets: Secrets;
+  config: AppConfig;
+}
+
+export interface AppConfig {
+  environment: string;
+  appOrigin: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+}
+
+/** The caller, once the auth middleware has verified the access token. */
+export interface AuthContext {
+  userId: string;
+  role: 'user' | 'admin';
+  sessionId: string;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    requestId: string;
+    services: Services;
+    auth: AuthContext;
+  };
+}

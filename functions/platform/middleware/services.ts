@@ -1,0 +1,71 @@
+import { createMiddleware } from 'hono/factory';
+import { type DbHandle, openDatabase } from '../../../db/client';
+import { type AppEnv, type Secrets, type Services, secretsSchema } from '../env';
+import { ApiError } from '../errors';
+import { createLogger } from '../logging';
+import { createMailer } from '../mail';
+import { createNotifier } from '../notifier';
+import { createQueue } from '../queue';
+import { createKeyValue } from '../redis';
+
+/**
+ * Builds the per-request services bundle once (Unkey's `init`). Secrets are checked here:
+ * a missing one is a logged 500 BAD_ENVIRONMENT that names the variable, never its value.
+ * The database connection opens on first use and closes after the response via waitUntil
+ * (closing inline makes postgres.js raise "Stream was cancelled" in workerd).
+ */
+export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
+  const requestId = c.get('requestId');
+  const logger = createLogger({ requestId, method: c.req.method, path: c.req.path });
+  const parsed = secretsSchema.safeParse(c.env);
+  if (!parsed.success) {
+    const names = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+    logger.error('bad environment', { invalid: names });
+    throw new ApiError(
+      'BAD_ENVIRONMENT',
+      `Server configuration is incomplete: ${names.join(', ')}.`,
+    );
+  }
+  const secrets: Secrets = parsed.data;
+  const config = {
+    environment: c.env.ENVIRONMENT,
+    appOrigin: c.env.APP_ORIGIN,
+    jwtIssuer: c.env.JWT_ISSUER,
+    jwtAudience: c.env.JWT_AUDIENCE,
+  };
+  let handle: DbHandle | undefined;
+  const services: Services = {
+    get db() {
+      handle ??= openDatabase(secrets.DATABASE_URL);
+      return handle.db;
+    },
+    get mailer() {
+      return createMailer(this.db, logger, {
+        apiUrl: secrets.MAIL_API_URL,
+        apiKey: secrets.MAIL_API_KEY,
+        from: secrets.MAIL_FROM,
+      });
+    },
+    kv: createKeyValue({
+      url: secrets.UPSTASH_REDIS_REST_URL,
+      token: secrets.UPSTASH_REDIS_REST_TOKEN,
+    }),
+    queue: createQueue({
+      url: secrets.QSTASH_URL,
+      token: secrets.QSTASH_TOKEN,
+      currentSigningKey: secrets.QSTASH_CURRENT_SIGNING_KEY,
+      nextSigningKey: secrets.QSTASH_NEXT_SIGNING_KEY,
+      appOrigin: config.appOrigin,
+    }),
+    notifier: createNotifier(c.env.NOTIFICATION_ROOM),
+    logger,
+    secrets,
+    config,
+  };
+  c.set('services', services);
+  try {
+    await next();
+  } finally {
+    if (handle) c.executionCtx.waitUntil(handle.close());
+  }
+});

@@ -1,0 +1,26 @@
+/** A message pushed to every open socket of one user. */
+export interface NotificationEvent {
+  type: string;
+  data?: Record<string, unknown>;
+}
+
+/** The typed face of the per-user NotificationRoom objects. */
+export interface Notifier {
+  /** Delivers an event to the user's open sockets; resolves to how many received it. */
+  publish(userId: string, event: NotificationEvent): Promise<number>;
+  /** Hands a WebSocket upgrade request to the user's room. */
+  connect(userId: string, request: Request): Promise<Response>;
+}
+
+/** Builds the notifier over the NOTIFICATION_ROOM namespace: one object per user. */
+export function createNotifier(
+  namespace: DurableObjectNamespace<
+    import('../../durable-objects/notification-room').NotificationRoom
+  >,
+): Notifier {
+  const stubFor = (userId: string) => namespace.get(namespace.idFromName(`user:${userId}`));
+  return {
+    publish: (userId, event) => stubFor(userId).publish(event),
+    connect: (userId, request) => stubFor(userId).fetch(request),
+  };
+}

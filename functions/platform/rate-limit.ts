@@ -1,0 +1,72 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './env';
+import { ApiError } from './errors';
+import type { KeyValue } from './redis';
+
+export interface RateLimitRule {
+  /** Short name, part of the Redis key: `rl:<name>:<subject>`. */
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitResult {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Fixed-window counter in Redis, shared by every edge location. SET NX starts the window
+ * with its expiry and INCR keeps it, in one MULTI so two racing requests cannot both
+ * see a fresh window.
+ */
+export async function consume(
+  kv: KeyValue,
+  rule: RateLimitRule,
+  subject: string,
+  multiplier = 1,
+): Promise<RateLimitResult> {
+  const key = `rl:${rule.name}:${subject}`;
+  const limit = Math.max(1, Math.floor(rule.limit * multiplier));
+  const tx = kv.multi();
+  tx.set(key, 0, { nx: true, ex: rule.windowSeconds });
+  tx.incr(key);
+  tx.pttl(key);
+  const [, count, pttl] = (await tx.exec()) as [unknown, number, number];
+  const retryAfterSeconds = Math.max(
+    1,
+    Math.ceil((pttl > 0 ? pttl : rule.windowSeconds * 1000) / 1000),
+  );
+  return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds };
+}
+
+/** Throws the 429 problem with `Retry-After` when a result is over its limit. */
+export function assertAllowed(result: RateLimitResult): void {
+  if (!result.allowed) {
+    throw new ApiError(
+      'RATE_LIMITED',
+      `Too many attempts; try again in ${result.retryAfterSeconds} s.`,
+      {
+        headers: { 'Retry-After': String(result.retryAfterSeconds) },
+      },
+    );
+  }
+}
+
+/** The caller's IP as Cloudflare reports it. */
+export function clientIp(c: Context<AppEnv>): string {
+  return c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? '0.0.0.0';
+}
+
+/** Per-IP limit for a route group. */
+export function rateLimitByIp(rule: RateLimitRule) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { kv, secrets } = c.var.services;
+    const result = await consume(kv, rule, clientIp(c), secrets.RATE_LIMIT_MULTIPLIER);
+    assertAllowed(result);
+    c.header('RateLimit-Remaining', String(result.remaining));
+    await next();
+  });
+}

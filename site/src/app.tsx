@@ -1,0 +1,63 @@
+import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
+import type { User } from './api/client';
+import { AREAS } from './areas';
+import { useSession } from './auth';
+import { Layout } from './components/layout';
+import { useI18n } from './i18n';
+import { ComingSoonPage } from './pages/coming-soon';
+import { DashboardPage } from './pages/dashboard';
+import { LoginPage } from './pages/login';
+import { MessagePage } from './pages/message';
+import { RegisterPage } from './pages/register';
+import { navigate, useLocation } from './router';
+
+/** Pages for signed-out visitors; a signed-in user is sent on to the dashboard. */
+const GUEST_PAGES: Record<string, () => JSX.Element> = {
+  '/login': () => <LoginPage />,
+  '/register': () => <RegisterPage />,
+};
+
+/** The page for a path, for a signed-in user. */
+function memberPage(path: string, user: User) {
+  if (path === '/') return <DashboardPage user={user} />;
+  const area = AREAS.find((candidate) => candidate.path === path);
+  if (!area) return <MessagePage title="notFound.title" body="notFound.body" />;
+  if (area.adminOnly && user.role !== 'admin') {
+    return <MessagePage title="forbidden.title" body="forbidden.body" />;
+  }
+  return <ComingSoonPage area={area} />;
+}
+
+/** The whole app: waits for the session, then routes, sending visitors to /login when needed. */
+export function App() {
+  const { t } = useI18n();
+  const session = useSession();
+  const { path, search } = useLocation();
+  const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const guestPage = GUEST_PAGES[normalized];
+
+  useEffect(() => {
+    if (session.status === 'signed-out' && !guestPage) {
+      navigate(`/login?next=${encodeURIComponent(path + search)}`, { replace: true });
+    } else if (session.status === 'signed-in' && guestPage) {
+      navigate('/', { replace: true });
+    }
+  }, [session.status, guestPage, path, search]);
+
+  if (session.status === 'loading') {
+    return (
+      <div class="splash" role="status">
+        {t('app.loading')}
+      </div>
+    );
+  }
+  if (session.status === 'signed-in' && !guestPage) {
+    return <Layout user={session.user}>{memberPage(normalized, session.user)}</Layout>;
+  }
+  if (session.status === 'signed-out' && guestPage) {
+    return <Layout user={null}>{guestPage()}</Layout>;
+  }
+  // About to be redirected by the effect above.
+  return null;
+}

@@ -1,0 +1,39 @@
+import type { User } from './api/client';
+import type { MessageKey } from './i18n';
+
+/** One area of WeBox, as listed in the side navigation. */
+export interface Area {
+  id: string;
+  path: string;
+  label: MessageKey;
+  /** What the area will do, shown on its page until it is built; absent once it works. */
+  about?: MessageKey;
+  adminOnly?: boolean;
+}
+
+/** Every area, in navigation order. Areas with `about` are not built yet. */
+export const AREAS: readonly Area[] = [
+  { id: 'dashboard', path: '/', label: 'area.dashboard' },
+  { id: 'chat', path: '/chat', label: 'area.chat', about: 'about.chat' },
+  { id: 'agents', path: '/agents', label: 'area.agents', about: 'about.agents' },
+  { id: 'prompts', path: '/prompts', label: 'area.prompts', about: 'about.prompts' },
+  { id: 'workflows', path: '/workflows', label: 'area.workflows', about: 'about.workflows' },
+  { id: 'generation', path: '/generation', label: 'area.generation', about: 'about.generation' },
+  { id: 'media', path: '/media', label: 'area.media', about: 'about.media' },
+  {
+    id: 'marketplace',
+    path: '/marketplace',
+    label: 'area.marketplace',
+    about: 'about.marketplace',
+  },
+  { id: 'orders', path: '/orders', label: 'area.orders', about: 'about.orders' },
+  { id: 'support', path: '/support', label: 'area.support', about: 'about.support' },
+  { id: 'blog', path: '/blog', label: 'area.blog', about: 'about.blog' },
+  { id: 'profile', path: '/profile', label: 'area.profile', about: 'about.profile' },
+  { id: 'admin', path: '/admin', label: 'area.admin', about: 'about.admin', adminOnly: true },
+];
+
+/** The areas this user may see. */
+export function areasFor(user: User): Area[] {
+  return AREAS.filter((area) => !area.adminOnly || user.role === 'admin');
+}

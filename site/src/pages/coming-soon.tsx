@@ -1,0 +1,25 @@
+import { useEffect } from 'preact/hooks';
+import type { Area } from '../areas';
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+
+/** The page of an area that is not built yet: its name, what it will do, and nothing pretended. */
+export function ComingSoonPage({ area }: { area: Area }) {
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${t(area.label)} · WeBox`;
+  }, [t, area]);
+  return (
+    <div class="page">
+      <h1 tabIndex={-1}>{t(area.label)}</h1>
+      <section class="card soon">
+        <span class="badge">{t('soon.badge')}</span>
+        {area.about && <p class="soon-about">{t(area.about)}</p>}
+        <p class="muted">{t('soon.body')}</p>
+        <Link href="/" class="button">
+          {t('soon.back')}
+        </Link>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { useEffect } from 'preact/hooks';
+import { type MessageKey, useI18n } from '../i18n';
+import { Link } from '../router';
+
+/** A page that only explains something: not found, access denied. */
+export function MessagePage({ title, body }: { title: MessageKey; body: MessageKey }) {
+  const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${t(title)} · WeBox`;
+  }, [t, title]);
+  return (
+    <div class="page">
+      <h1 tabIndex={-1}>{t(title)}</h1>
+      <section class="card">
+        <p>{t(body)}</p>
+        <Link href="/" class="button">
+          {t('soon.back')}
+        </Link>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { type Stack, startStack } from '../../tools/dev-services/stack';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    databaseUrl: string;
+    dbKind: 'pglite' | 'postgres';
+  }
+}
+
+const REAL_PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TEST_DB_NAME = `webox_test_${process.pid}`;
+
+/** Creates a fresh database on the real PostgreSQL server and returns its URL. */
+async function freshPostgresDatabase(): Promise<string> {
+  const admin = postgres(REAL_PG, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${TEST_DB_NAME} WITH (FORCE)`);
+    await admin.unsafe(`CREATE DATABASE ${TEST_DB_NAME}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(REAL_PG);
+  url.pathname = `/${TEST_DB_NAME}`;
+  return url.toString();
+}
+
+async function dropPostgresDatabase(): Promise<void> {
+  const admin = postgres(REAL_PG, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${TEST_DB_NAME} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Starts the real Worker under wrangler dev with fresh state for the run: PGlite in memory
+ * by default, or a new database on the real PostgreSQL server when TEST_DB=postgres.
+ */
+export default async function setup(project: TestProject) {
+  const dbKind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+  const stateDir = mkdtempSync(join(tmpdir(), 'webox-test-'));
+  const databaseUrl = dbKind === 'postgres' ? await freshPostgresDatabase() : undefined;
+  let stack: Stack;
+  try {
+    stack = await startStack({
+      stateDir,
+      workerPort: 0,
+      publicHost: 'localhost',
+      ephemeral: true,
+      databaseUrl,
+      redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisDb: 9,
+      testScheduled: true,
+      verbose: Boolean(process.env.TEST_VERBOSE),
+      log: (line) => {
+        if (process.env.TEST_VERBOSE) console.log(line);
+      },
+    });
+  } catch (err) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
+  project.provide('baseUrl', stack.baseUrl);
+  project.provide('databaseUrl', stack.databaseUrl);
+  project.provide('dbKind', dbKind);
+  return async () => {
+    await stack.stop();
+    if (dbKind === 'postgres') await dropPostgresDatabase();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+}
