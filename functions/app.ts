@@ -4,11 +4,13 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
+import { adminRoutes } from './admin/routes';
 import { authRoutes } from './auth/routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { notificationRoutes } from './notifications/routes';
 import { errorHandler } from './platform/error-handler';
 import { ApiError, problemResponse } from './platform/errors';
+import { accessLog } from './platform/middleware/access-log';
 import { servicesMiddleware } from './platform/middleware/services';
 import { createRouter } from './platform/openapi';
 
@@ -18,6 +20,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const app = createRouter();
 
 app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
+app.use('/api/*', accessLog);
 app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
 app.use(
   '/api/*',
@@ -43,7 +46,10 @@ app.use(
 app.route('/api', monitoringRoutes);
 app.use('/api/*', servicesMiddleware);
 
-const routes = app.route('/api', authRoutes).route('/api', notificationRoutes);
+const routes = app
+  .route('/api', authRoutes)
+  .route('/api', notificationRoutes)
+  .route('/api', adminRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

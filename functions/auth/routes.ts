@@ -7,6 +7,7 @@ import { requireAuth } from '../platform/middleware/auth';
 import { requireSameOrigin } from '../platform/middleware/same-origin';
 import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
 import { clientIp, rateLimitByIp } from '../platform/rate-limit';
+import { localeFrom } from './mail';
 import { LoginSchema, MeResponseSchema, RegisterSchema, SessionResponseSchema } from './schemas';
 import {
   currentUser,
@@ -127,7 +128,11 @@ const meRoute = createRoute({
 
 export const authRoutes = createRouter()
   .openapi(registerRoute, async (c) => {
-    const session = await register(c.var.services, c.req.valid('json'), meta(c));
+    const session = await register(
+      c.var.services,
+      { ...c.req.valid('json'), locale: localeFrom(c.req.header('Accept-Language')) },
+      meta(c),
+    );
     setRefreshCookie(c, session.refreshToken);
     return c.json(sessionBody(session), 201);
   })
@@ -135,13 +140,11 @@ export const authRoutes = createRouter()
     const { services } = c.var;
     const session = await login(services, c.req.valid('json'), meta(c));
     setRefreshCookie(c, session.refreshToken);
-    c.executionCtx.waitUntil(
-      services.notifier
-        .publish(session.user.id, {
-          type: 'session.started',
-          data: { userAgent: c.req.header('User-Agent') ?? null },
-        })
-        .catch((error: unknown) => services.logger.warn('notify failed', { error })),
+    services.background(
+      services.notifier.publish(session.user.id, {
+        type: 'session.started',
+        data: { userAgent: c.req.header('User-Agent') ?? null },
+      }),
     );
     return c.json(sessionBody(session), 200);
   })

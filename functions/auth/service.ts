@@ -5,6 +5,7 @@ import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { assertAllowed, consume } from '../platform/rate-limit';
 import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256Hex, signToken } from '../platform/tokens';
+import { welcomeMail } from './mail';
 import { decoy, hashPassword, needsRehash, verifyPassword } from './password';
 import type { PublicUser } from './schemas';
 
@@ -94,7 +95,7 @@ async function issue(
  */
 export async function register(
   services: Services,
-  input: { email: string; password: string; name: string },
+  input: { email: string; password: string; name: string; locale: 'fr' | 'en' },
   meta: RequestMeta,
 ): Promise<IssuedSession> {
   const passwordHash = await hashPassword(input.password);
@@ -103,7 +104,7 @@ export async function register(
     const { user, refreshToken } = await services.db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: input.email, name: input.name, passwordHash })
+        .values({ email: input.email, name: input.name, locale: input.locale, passwordHash })
         .returning();
       if (!user) throw new Error('user insert returned no row');
       const refreshToken = await startSession(tx, user.id, familyId, meta);
@@ -116,6 +117,11 @@ export async function register(
       return { user, refreshToken };
     });
     services.logger.info('account created', { userId: user.id });
+    services.background(
+      services.mailer.send(
+        welcomeMail(user.email, user.name, user.locale, services.config.appOrigin),
+      ),
+    );
     return issue(services, user, familyId, refreshToken);
   } catch (err) {
     if (isUniqueViolation(err, 'users_email_key')) {

@@ -36,6 +36,11 @@ export type Bindings = Env & Partial<Record<keyof Secrets, string>>;
 /** The per-request bundle built once by the services middleware. */
 export interface Services {
   db: Database;
+  /**
+   * Runs work after the response without holding it up; the request's database
+   * connection closes only once every such task has settled.
+   */
+  background(task: Promise<unknown>): void;
   kv: KeyValue;
   queue: Queue;
   mailer: Mailer;

@@ -5,6 +5,7 @@ import { baseUrl, call, expectProblem, refreshCookie, registerUser, sql } from '
 const protectedRoutes: Array<[string, string]> = [
   ['GET', '/api/me'],
   ['POST', '/api/notifications/socket-token'],
+  ['GET', '/api/admin/outbox'],
 ];
 
 async function forge(

@@ -118,6 +118,20 @@ describe('qstash stand-in', () => {
       return hits.length >= count ? hits : undefined;
     });
 
+  /** Waits for the (failure) callback posted to `path`, checks its signature, returns its body. */
+  async function signedCallback(path: string): Promise<Record<string, unknown>> {
+    const [report] = await arrivals(path, 1);
+    if (!report) throw new Error(`no callback to ${path}`);
+    await expect(
+      verifier.verify({
+        signature: header(report, 'upstash-signature'),
+        body: report.body,
+        url: `${receiver.url}${path}`,
+      }),
+    ).resolves.toBe(true);
+    return JSON.parse(report.body) as Record<string, unknown>;
+  }
+
   it('delivers a JSON message whose signature the official Receiver accepts', async () => {
     const url = `${receiver.url}/hook?x=1`;
     const { messageId } = await client.publishJSON({
@@ -174,52 +188,32 @@ describe('qstash stand-in', () => {
 
   it('gives up after the retries and calls the failure callback', async () => {
     receiver.respond = (path) => (path === '/broken' ? 503 : 200);
-    const failureUrl = `${receiver.url}/failed`;
     const { messageId } = await client.publish({
       url: `${receiver.url}/broken`,
       body: 'plain text',
       retries: 1,
-      failureCallback: failureUrl,
+      failureCallback: `${receiver.url}/failed`,
     });
     expect((await arrivals('/broken', 2)).length).toBe(2);
-    const [report] = await arrivals('/failed', 1);
-    if (!report) throw new Error('no failure callback');
-    const payload = JSON.parse(report.body) as Record<string, unknown>;
+    const payload = await signedCallback('/failed');
     expect(payload.status).toBe(503);
     expect(payload.sourceMessageId).toBe(messageId);
     expect(Buffer.from(String(payload.sourceBody), 'base64').toString()).toBe('plain text');
-    await expect(
-      verifier.verify({
-        signature: header(report, 'upstash-signature'),
-        body: report.body,
-        url: failureUrl,
-      }),
-    ).resolves.toBe(true);
     const record = qstash.deliveries().find((d) => d.messageId === messageId);
     expect(record?.state).toBe('FAILED');
     expect(record?.attempts).toHaveLength(2);
   });
 
   it('sends the success callback with the response', async () => {
-    const callbackUrl = `${receiver.url}/callback`;
     const { messageId } = await client.publishJSON({
       url: `${receiver.url}/with-callback`,
       body: { a: 1 },
-      callback: callbackUrl,
+      callback: `${receiver.url}/callback`,
     });
-    const [report] = await arrivals('/callback', 1);
-    if (!report) throw new Error('no callback');
-    const payload = JSON.parse(report.body) as Record<string, unknown>;
+    const payload = await signedCallback('/callback');
     expect(payload.status).toBe(200);
     expect(payload.sourceMessageId).toBe(messageId);
     expect(Buffer.from(String(payload.body), 'base64').toString()).toBe('answer 0');
-    await expect(
-      verifier.verify({
-        signature: header(report, 'upstash-signature'),
-        body: report.body,
-        url: callbackUrl,
-      }),
-    ).resolves.toBe(true);
   });
 
   it('honours a delay and exposes the pending message', async () => {

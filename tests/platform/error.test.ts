@@ -82,6 +82,7 @@ describe('platform: API documentation', () => {
         'GET /api/me',
         'POST /api/notifications/socket-token',
         'GET /api/notifications/socket',
+        'GET /api/admin/outbox',
       ].sort(),
     );
     expect(doc.components.schemas.Problem).toBeDefined();

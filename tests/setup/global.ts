@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../../tools/dev-services/stack';
@@ -10,6 +11,31 @@ declare module 'vitest' {
     baseUrl: string;
     databaseUrl: string;
     dbKind: 'pglite' | 'postgres';
+  }
+}
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_DB = 9;
+
+/**
+ * Rate-limit counters live in Redis and outlast a run (the seeded admin signs in on every
+ * run); start each run from an empty test database when a real Redis is behind the stand-in.
+ */
+async function flushTestRedis(): Promise<void> {
+  const redis = new Redis(REDIS_URL, {
+    db: REDIS_DB,
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.flushdb();
+  } catch {
+    // No Redis: the stand-in uses its in-process store, fresh for every run.
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -45,6 +71,7 @@ async function dropPostgresDatabase(): Promise<void> {
  */
 export default async function setup(project: TestProject) {
   const dbKind = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+  await flushTestRedis();
   const stateDir = mkdtempSync(join(tmpdir(), 'webox-test-'));
   const databaseUrl = dbKind === 'postgres' ? await freshPostgresDatabase() : undefined;
   let stack: Stack;
@@ -55,8 +82,8 @@ export default async function setup(project: TestProject) {
       publicHost: 'localhost',
       ephemeral: true,
       databaseUrl,
-      redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      redisDb: 9,
+      redisUrl: REDIS_URL,
+      redisDb: REDIS_DB,
       testScheduled: true,
       verbose: Boolean(process.env.TEST_VERBOSE),
       log: (line) => {

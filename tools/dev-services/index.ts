@@ -28,7 +28,7 @@ console.log('  Demo logins:');
 for (const account of DEMO_ACCOUNTS) {
   console.log(`    ${account.role.padEnd(5)}  ${account.email}  /  ${account.password}`);
 }
-console.log('  AI replies come from the offline provider until keys are set in .dev.vars.');
+console.log(`  Mail:      every message is in the email_outbox table and printed here`);
 console.log(`  Press Ctrl-C to stop.\n${line}\n`);
 
 let stopping = false;

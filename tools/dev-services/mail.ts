@@ -1,6 +1,6 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as http from './http';
 
 export interface MailSinkOptions {
   port: number;
@@ -163,54 +163,14 @@ function parseMail(input: unknown): Omit<SentMail, 'id' | 'created_at'> {
   return mail;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, 'payload_too_large', 'The request body is too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw validation('The request body is not valid JSON.');
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
+/** The request body as JSON; too large or malformed bodies fail in Resend's error shape. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const body = await http.readBody(
+    req,
+    MAX_BODY_BYTES,
+    () => new ApiError(413, 'payload_too_large', 'The request body is too large.'),
+  );
+  return http.parseJsonBody(body, () => validation('The request body is not valid JSON.'));
 }
 
 /**
@@ -221,7 +181,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => undefined);
-  const expectedKey = digest(opts.apiKey);
+  const keyMatches = http.tokenCheck(opts.apiKey);
   const stored: SentMail[] = [];
   const idempotency = new Map<string, { id: string; expiresAt: number }>();
 
@@ -238,11 +198,11 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Bearer ')) {
+    const supplied = http.bearerToken(req);
+    if (supplied === undefined) {
       throw new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.');
     }
-    if (!timingSafeEqual(digest(header.slice(7)), expectedKey)) {
+    if (!keyMatches(supplied)) {
       throw new ApiError(401, 'invalid_api_key', 'API key is invalid.');
     }
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
@@ -250,14 +210,14 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
     const method = req.method ?? 'GET';
 
     if (method === 'POST' && path === '/emails') {
-      const input = parseJson(await readBody(req));
+      const input = await readJson(req);
       const key = req.headers['idempotency-key'];
       const now = Date.now();
       for (const [k, entry] of idempotency) if (entry.expiresAt <= now) idempotency.delete(k);
       if (typeof key === 'string') {
         const seen = idempotency.get(key);
         if (seen) {
-          sendJson(res, 200, { id: seen.id });
+          http.sendJson(res, 200, { id: seen.id });
           return;
         }
       }
@@ -265,57 +225,45 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
       if (typeof key === 'string') {
         idempotency.set(key, { id: mail.id, expiresAt: now + IDEMPOTENCY_WINDOW_MS });
       }
-      sendJson(res, 200, { id: mail.id });
+      http.sendJson(res, 200, { id: mail.id });
       return;
     }
     if (method === 'POST' && path === '/emails/batch') {
-      const input = parseJson(await readBody(req));
+      const input = await readJson(req);
       if (!Array.isArray(input) || input.length === 0 || input.length > 100) {
         throw validation('The batch must be a JSON array of 1 to 100 e-mails.');
       }
       // Validate all before keeping any, so a rejected batch leaves nothing behind.
       input.forEach(parseMail);
-      sendJson(res, 200, { data: input.map((item: unknown) => ({ id: accept(item).id })) });
+      http.sendJson(res, 200, { data: input.map((item: unknown) => ({ id: accept(item).id })) });
       return;
     }
     if (method === 'GET' && path === '/emails') {
-      sendJson(res, 200, stored);
+      http.sendJson(res, 200, stored);
       return;
     }
     const one = /^\/emails\/([^/]+)$/.exec(path);
     if (method === 'GET' && one) {
       const mail = stored.find((item) => item.id === one[1]);
       if (!mail) throw new ApiError(404, 'not_found', 'Email not found.');
-      sendJson(res, 200, { object: 'email', ...mail });
+      http.sendJson(res, 200, { object: 'email', ...mail });
       return;
     }
     throw new ApiError(404, 'not_found', `No route for ${method} ${path || '/'}.`);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) return;
+  const { url, close } = await http.serveJson({
+    port: opts.port,
+    host,
+    handle,
+    errorReply: (error) => {
       if (error instanceof ApiError) {
-        sendJson(res, error.status, {
-          statusCode: error.status,
-          name: error.code,
-          message: error.message,
-        });
-      } else {
-        const message = error instanceof Error ? error.message : String(error);
-        sendJson(res, 500, { statusCode: 500, name: 'internal_server_error', message });
+        const { status, code, message } = error;
+        return [status, { statusCode: status, name: code, message }];
       }
-    });
+      const message = http.errorMessage(error);
+      return [500, { statusCode: 500, name: 'internal_server_error', message }];
+    },
   });
-  const port = await listen(server, opts.port, host);
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shownHost}:${port}`,
-    messages: () => stored.map((mail) => structuredClone(mail)),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url, messages: () => stored.map((mail) => structuredClone(mail)), close };
 }

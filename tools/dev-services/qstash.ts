@@ -1,7 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
+import * as http from './http';
 
 export interface QStashOptions {
   port: number;
@@ -354,33 +354,6 @@ export function cronMatches(expression: string, date: Date): boolean {
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RequestError('request body too large', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  const text = payload === undefined ? '' : JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
-}
-
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -434,10 +407,6 @@ function copyBytes(body: Buffer): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
 /** QStash-style ids: a prefix and 26 random base62 characters. */
 function newId(prefix: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -474,17 +443,6 @@ function destinationFrom(rawPath: string): string {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // The service
 
@@ -494,7 +452,7 @@ class LocalQStash {
   private readonly dedup = new Map<string, { messageId: string; expiresAt: number }>();
   private readonly events: QStashEvent[] = [];
   private readonly signingKey: Uint8Array;
-  private readonly token: Buffer;
+  private readonly tokenMatches: (supplied: string) => boolean;
   private readonly log: (line: string) => void;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
@@ -504,7 +462,7 @@ class LocalQStash {
 
   constructor(opts: QStashOptions) {
     this.signingKey = new TextEncoder().encode(opts.currentSigningKey);
-    this.token = digest(opts.token);
+    this.tokenMatches = http.tokenCheck(opts.token);
     this.log = opts.log ?? (() => undefined);
     this.maxRetries = opts.maxRetries ?? 3;
     this.retryBaseMs = opts.retryBaseMs ?? 1000;
@@ -515,13 +473,15 @@ class LocalQStash {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? '/';
     const method = req.method ?? 'GET';
-    const header = req.headers.authorization ?? '';
-    const supplied = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!timingSafeEqual(digest(supplied), this.token)) {
-      sendJson(res, 401, { error: 'Unauthorized' });
+    if (!this.tokenMatches(http.bearerToken(req) ?? '')) {
+      http.sendJson(res, 401, { error: 'Unauthorized' });
       return;
     }
-    const body = await readBody(req);
+    const body = await http.readBody(
+      req,
+      MAX_BODY_BYTES,
+      () => new RequestError('request body too large', 413),
+    );
     const headers = flattenHeaders(req.headers);
     const url = new URL(rawUrl, 'http://localhost');
 
@@ -532,18 +492,18 @@ class LocalQStash {
         body,
       );
       const [status, answer] = this.publish(spec);
-      sendJson(res, status, answer);
+      http.sendJson(res, status, answer);
       return;
     }
     const enqueue = /^\/v2\/enqueue\/[^/]+\/(.+)$/.exec(rawUrl);
     if (method === 'POST' && enqueue) {
       const spec = this.parseSpec(destinationFrom(enqueue[1] ?? ''), headers, body);
       const [status, answer] = this.publish(spec);
-      sendJson(res, status, answer);
+      http.sendJson(res, status, answer);
       return;
     }
     if (method === 'POST' && url.pathname === '/v2/batch') {
-      sendJson(res, 201, this.batch(body));
+      http.sendJson(res, 201, this.batch(body));
       return;
     }
     const messagePath = /^\/v2\/messages(?:\/([^/]+))?$/.exec(url.pathname);
@@ -553,7 +513,7 @@ class LocalQStash {
         const message = this.messages.get(id);
         if (!message || FINAL_STATES.has(message.state))
           throw new RequestError('message not found', 404);
-        sendJson(res, 200, this.describeMessage(message));
+        http.sendJson(res, 200, this.describeMessage(message));
         return;
       }
       if (method === 'DELETE' && id) {
@@ -561,20 +521,20 @@ class LocalQStash {
         if (!message || FINAL_STATES.has(message.state))
           throw new RequestError('message not found', 404);
         this.cancel(message);
-        sendJson(res, 200, { cancelled: 1 });
+        http.sendJson(res, 200, { cancelled: 1 });
         return;
       }
       if (method === 'DELETE') {
-        sendJson(res, 200, { cancelled: this.cancelMatching(url.searchParams) });
+        http.sendJson(res, 200, { cancelled: this.cancelMatching(url.searchParams) });
         return;
       }
     }
     if (method === 'GET' && url.pathname === '/v2/events') {
-      sendJson(res, 200, this.listEvents(url.searchParams));
+      http.sendJson(res, 200, this.listEvents(url.searchParams));
       return;
     }
     if (url.pathname === '/v2/dlq' && method === 'GET') {
-      sendJson(res, 200, { messages: [] });
+      http.sendJson(res, 200, { messages: [] });
       return;
     }
     if (rawUrl.startsWith('/v2/schedules')) {
@@ -1007,7 +967,7 @@ class LocalQStash {
         isPaused: false,
       });
       this.log(`schedule ${id} "${cron}" → ${destination}`);
-      sendJson(res, 200, { scheduleId: id });
+      http.sendJson(res, 200, { scheduleId: id });
       return;
     }
     const match = /^\/v2\/schedules(?:\/([^/]+)(?:\/(pause|resume))?)?$/.exec(url.pathname);
@@ -1016,7 +976,7 @@ class LocalQStash {
     const action = match[2];
     if (!id) {
       if (method !== 'GET') throw new RequestError('method not allowed', 405);
-      sendJson(
+      http.sendJson(
         res,
         200,
         [...this.schedules.values()].map((schedule) => this.describeSchedule(schedule)),
@@ -1026,13 +986,13 @@ class LocalQStash {
     const schedule = this.schedules.get(id);
     if (!schedule) throw new RequestError('schedule not found', 404);
     if (method === 'GET' && !action) {
-      sendJson(res, 200, this.describeSchedule(schedule));
+      http.sendJson(res, 200, this.describeSchedule(schedule));
     } else if (method === 'DELETE' && !action) {
       this.schedules.delete(id);
-      sendJson(res, 200, undefined);
+      http.sendJson(res, 200, undefined);
     } else if (method === 'PATCH' && action) {
       schedule.isPaused = action === 'pause';
-      sendJson(res, 200, undefined);
+      http.sendJson(res, 200, undefined);
     } else throw new RequestError('method not allowed', 405);
   }
 
@@ -1098,30 +1058,26 @@ class LocalQStash {
 export async function startQStash(opts: QStashOptions): Promise<QStashServer> {
   const host = opts.host ?? '127.0.0.1';
   const service = new LocalQStash(opts);
-  const server = createServer((req, res) => {
-    service.handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) return;
-      if (error instanceof RequestError) sendJson(res, error.status, { error: error.message });
-      else sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+  const listening = await http
+    .serveJson({
+      port: opts.port,
+      host,
+      handle: (req, res) => service.handle(req, res),
+      errorReply: (error) => [
+        error instanceof RequestError ? error.status : 500,
+        { error: http.errorMessage(error) },
+      ],
+    })
+    .catch(async (error: unknown) => {
+      await service.close();
+      throw error;
     });
-  });
-  let port: number;
-  try {
-    port = await listen(server, opts.port, host);
-  } catch (error) {
-    await service.close();
-    throw error;
-  }
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: listening.url,
     deliveries: () => service.deliveries(),
     close: async () => {
       await service.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
     },
   };
 }

@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
+import * as http from './http';
 
 /** A Redis reply as the Upstash REST API returns it in JSON (RESP2 semantics). */
 export type RedisReply = string | number | null | RedisReply[];
@@ -865,7 +864,7 @@ class MemoryBackend implements Backend {
         this.store.check(command);
       } catch (error) {
         throw new CommandError(
-          `EXECABORT Transaction discarded because of previous errors: ${errorMessage(error)}`,
+          `EXECABORT Transaction discarded because of previous errors: ${http.errorMessage(error)}`,
         );
       }
     }
@@ -939,10 +938,6 @@ function normalizeReply(value: unknown): RedisReply {
   return String(value);
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Redis error replies begin with an upper-case code; anything else is a transport failure. */
 function isRedisError(error: unknown): boolean {
   return error instanceof Error && /^[A-Z][A-Z_]+ /.test(error.message);
@@ -969,7 +964,7 @@ class RedisBackend implements Backend {
     try {
       return normalizeReply(await this.client.call(name, ...args));
     } catch (error) {
-      if (isRedisError(error)) throw new CommandError(errorMessage(error));
+      if (isRedisError(error)) throw new CommandError(http.errorMessage(error));
       throw error;
     }
   }
@@ -985,7 +980,7 @@ class RedisBackend implements Backend {
         sent.push(index);
         items.push(undefined);
       } catch (error) {
-        items.push({ error: errorMessage(error) });
+        items.push({ error: http.errorMessage(error) });
       }
     });
     const results = sent.length > 0 ? ((await pipeline.exec()) ?? []) : [];
@@ -1007,7 +1002,7 @@ class RedisBackend implements Backend {
     try {
       results = await transaction.exec();
     } catch (error) {
-      if (isRedisError(error)) throw new CommandError(errorMessage(error));
+      if (isRedisError(error)) throw new CommandError(http.errorMessage(error));
       throw error;
     }
     if (!results) throw new CommandError('EXECABORT Transaction discarded');
@@ -1121,11 +1116,10 @@ function parseCommands(value: unknown): string[][] {
 }
 
 function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new CommandError('ERR failed to parse the request body as JSON');
-  }
+  return http.parseJsonBody(
+    body,
+    () => new CommandError('ERR failed to parse the request body as JSON'),
+  );
 }
 
 /** The path form: `/set/k/v?EX=10`, with a POST body appended as the last argument. */
@@ -1143,68 +1137,44 @@ function pathCommand(url: URL, method: string, body: Buffer): string[] {
   return parts;
 }
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function authorized(req: IncomingMessage, url: URL, expected: Buffer): boolean {
-  const header = req.headers.authorization ?? '';
-  const supplied = header.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('_token');
-  return supplied !== null && timingSafeEqual(digest(supplied), expected);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new CommandError('ERR max request size exceeded'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, payload: unknown): void {
-  const text = JSON.stringify(payload);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
+function authorized(
+  req: IncomingMessage,
+  url: URL,
+  tokenMatches: (supplied: string) => boolean,
+): boolean {
+  const supplied = http.bearerToken(req) ?? url.searchParams.get('_token');
+  return supplied !== null && tokenMatches(supplied);
 }
 
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   backend: Backend,
-  token: Buffer,
+  tokenMatches: (supplied: string) => boolean,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   if (!['GET', 'POST', 'PUT', 'HEAD'].includes(method)) {
-    sendJson(res, 405, { error: 'Method Not Allowed' });
+    http.sendJson(res, 405, { error: 'Method Not Allowed' });
     return;
   }
-  if (!authorized(req, url, token)) {
-    sendJson(res, 401, { error: 'Unauthorized' });
+  if (!authorized(req, url, tokenMatches)) {
+    http.sendJson(res, 401, { error: 'Unauthorized' });
     return;
   }
   const base64 = String(req.headers['upstash-encoding'] ?? '').toLowerCase() === 'base64';
   const path = url.pathname.replace(/\/+$/, '');
   try {
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await http.readBody(
+      req,
+      MAX_BODY_BYTES,
+      () => new CommandError('ERR max request size exceeded'),
+    );
     if (path === '/pipeline' || path === '/multi-exec') {
       const commands = parseCommands(parseJson(body));
       const items =
         path === '/pipeline' ? await backend.pipeline(commands) : await backend.multi(commands);
-      sendJson(
+      http.sendJson(
         res,
         200,
         items.map((item) => encodeItem(item, base64)),
@@ -1217,22 +1187,11 @@ async function handle(
         : pathCommand(url, method, body);
     if (command.length === 0) throw new CommandError('ERR empty command');
     const result = await backend.exec(command);
-    sendJson(res, 200, { result: base64 ? encodeBase64(result, true) : result });
+    http.sendJson(res, 200, { result: base64 ? encodeBase64(result, true) : result });
   } catch (error) {
-    if (error instanceof CommandError) sendJson(res, 400, { error: error.message });
-    else sendJson(res, 500, { error: `ERR backend failure: ${errorMessage(error)}` });
+    if (error instanceof CommandError) http.sendJson(res, 400, { error: error.message });
+    else http.sendJson(res, 500, { error: `ERR backend failure: ${http.errorMessage(error)}` });
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }
 
 /**
@@ -1243,28 +1202,23 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startRedisRest(opts: RedisRestOptions): Promise<RedisRestServer> {
   const host = opts.host ?? '127.0.0.1';
   const backend = await chooseBackend(opts);
-  const token = digest(opts.token);
-  const server = createServer((req, res) => {
-    handle(req, res, backend, token).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `ERR ${errorMessage(error)}` });
+  const tokenMatches = http.tokenCheck(opts.token);
+  const listening = await http
+    .serveJson({
+      port: opts.port,
+      host,
+      handle: (req, res) => handle(req, res, backend, tokenMatches),
+      errorReply: (error) => [500, { error: `ERR ${http.errorMessage(error)}` }],
+    })
+    .catch(async (error: unknown) => {
+      await backend.close();
+      throw error;
     });
-  });
-  let port: number;
-  try {
-    port = await listen(server, opts.port, host);
-  } catch (error) {
-    await backend.close();
-    throw error;
-  }
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${port}`,
+    url: listening.url,
     backend: backend.kind,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await listening.close();
       await backend.close();
     },
   };

@@ -34,7 +34,13 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     jwtAudience: c.env.JWT_AUDIENCE,
   };
   let handle: DbHandle | undefined;
+  const pending: Promise<unknown>[] = [];
   const services: Services = {
+    background(task) {
+      pending.push(
+        task.catch((error: unknown) => logger.error('background task failed', { error })),
+      );
+    },
     get db() {
       handle ??= openDatabase(secrets.DATABASE_URL);
       return handle.db;
@@ -66,6 +72,7 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   try {
     await next();
   } finally {
-    if (handle) c.executionCtx.waitUntil(handle.close());
+    const settled = Promise.allSettled(pending);
+    c.executionCtx.waitUntil(settled.then(() => handle?.close()));
   }
 });
