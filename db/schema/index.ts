@@ -1,2 +1,3 @@
 export * from './auth';
 export * from './notifications';
+export * from './profile';

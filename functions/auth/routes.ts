@@ -6,8 +6,9 @@ import { ApiError } from '../platform/errors';
 import { requireAuth } from '../platform/middleware/auth';
 import { requireSameOrigin } from '../platform/middleware/same-origin';
 import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
-import { clientIp, rateLimitByIp } from '../platform/rate-limit';
+import { rateLimitByIp } from '../platform/rate-limit';
 import { localeFrom } from './mail';
+import { requestMeta } from './request-meta';
 import { LoginSchema, MeResponseSchema, RegisterSchema, SessionResponseSchema } from './schemas';
 import {
   currentUser,
@@ -15,7 +16,6 @@ import {
   login,
   logout,
   REFRESH_TOKEN_TTL_SECONDS,
-  type RequestMeta,
   refresh,
   register,
 } from './service';
@@ -23,10 +23,6 @@ import {
 /** The refresh cookie is only ever sent to the auth endpoints. */
 const REFRESH_COOKIE = 'webox_rt';
 const COOKIE_PATH = '/api/auth';
-
-function meta(c: Context<AppEnv>): RequestMeta {
-  return { ip: clientIp(c), userAgent: c.req.header('User-Agent') ?? null };
-}
 
 function setRefreshCookie(c: Context<AppEnv>, token: string): void {
   setCookie(c, REFRESH_COOKIE, token, {
@@ -131,14 +127,14 @@ export const authRoutes = createRouter()
     const session = await register(
       c.var.services,
       { ...c.req.valid('json'), locale: localeFrom(c.req.header('Accept-Language')) },
-      meta(c),
+      requestMeta(c),
     );
     setRefreshCookie(c, session.refreshToken);
     return c.json(sessionBody(session), 201);
   })
   .openapi(loginRoute, async (c) => {
     const { services } = c.var;
-    const session = await login(services, c.req.valid('json'), meta(c));
+    const session = await login(services, c.req.valid('json'), requestMeta(c));
     setRefreshCookie(c, session.refreshToken);
     services.background(
       services.notifier.publish(session.user.id, {
@@ -153,7 +149,7 @@ export const authRoutes = createRouter()
     if (!presented) {
       throw new ApiError('UNAUTHORIZED', 'No session cookie: sign in first.');
     }
-    const session = await refresh(c.var.services, presented, meta(c));
+    const session = await refresh(c.var.services, presented, requestMeta(c));
     setRefreshCookie(c, session.refreshToken);
     return c.json(sessionBody(session), 200);
   })

@@ -4,6 +4,7 @@ import { auditLog, sessions, users } from '../../db/schema';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { assertAllowed, consume } from '../platform/rate-limit';
+import { markFamilyRevoked } from '../platform/revocation';
 import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256Hex, signToken } from '../platform/tokens';
 import { welcomeMail } from './mail';
 import { decoy, hashPassword, needsRehash, verifyPassword } from './password';
@@ -22,7 +23,12 @@ export const LOGIN_ACCOUNT_RULE = { name: 'login-account', limit: 10, windowSeco
 export interface RequestMeta {
   ip: string;
   userAgent: string | null;
+  /** "City, Country" from Cloudflare's request.cf, when known. */
+  location?: string | null;
 }
+
+/** How a session family was started; shown in the sessions list. */
+export type SignInMethod = 'password' | 'password+totp' | 'password+recovery' | 'passkey';
 
 export interface IssuedSession {
   user: PublicUser;
@@ -47,15 +53,18 @@ export function toPublicUser(row: UserRow): PublicUser {
   };
 }
 
-function ipOrNull(ip: string): string | null {
+/** The IP as Postgres `inet` accepts it, or null for placeholders. */
+export function ipOrNull(ip: string): string | null {
   return /^[0-9a-f:.]+$/i.test(ip) && ip !== '0.0.0.0' ? ip : null;
 }
 
-async function startSession(
+/** Inserts a refresh-token row for a family and returns the token (shown once, never stored). */
+export async function startSession(
   tx: Transaction,
   userId: string,
   familyId: string,
   meta: RequestMeta,
+  options: { method?: SignInMethod; authenticatedAt?: Date } = {},
 ): Promise<string> {
   const refreshToken = randomToken(32);
   await tx.insert(sessions).values({
@@ -64,12 +73,17 @@ async function startSession(
     tokenHash: await sha256Hex(refreshToken),
     userAgent: meta.userAgent?.slice(0, 512) ?? null,
     ip: ipOrNull(meta.ip),
+    location: meta.location?.slice(0, 200) ?? null,
+    method: options.method ?? 'password',
+    // A rotation carries the family's sign-in time over: refreshing is not re-authenticating.
+    authenticatedAt: options.authenticatedAt ?? new Date(),
     expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
   });
   return refreshToken;
 }
 
-async function issue(
+/** Signs the access token for a family and assembles what the client receives. */
+export async function issue(
   services: Services,
   user: UserRow,
   familyId: string,
@@ -215,7 +229,10 @@ export async function refresh(
       // Lost a race with a concurrent refresh of the same token: that is the grace case.
       if (retired.length === 0) logger.info('concurrent refresh', { userId: user.id });
     }
-    return startSession(tx, user.id, current.familyId, meta);
+    return startSession(tx, user.id, current.familyId, meta, {
+      method: current.method as SignInMethod,
+      authenticatedAt: current.authenticatedAt,
+    });
   });
   return issue(services, user, current.familyId, refreshToken);
 }
@@ -226,6 +243,7 @@ export async function revokeFamily(
   familyId: string,
   reason: string,
 ): Promise<void> {
+  await markFamilyRevoked(services.kv, familyId);
   await services.db.transaction(async (tx) => {
     const revoked = await tx
       .update(sessions)

@@ -83,7 +83,7 @@ export const notificationRoutes = createRouter()
         'WebSocket connections are only accepted from the WeBox site.',
       );
     }
-    const auth = await verifyToken(
+    const { userId } = await verifyToken(
       {
         secret: secrets.JWT_SECRET,
         issuer: config.jwtIssuer,
@@ -92,6 +92,6 @@ export const notificationRoutes = createRouter()
       c.req.valid('query').token,
     );
     const headers = new Headers(c.req.raw.headers);
-    headers.set(ROOM_USER_HEADER, auth.userId);
-    return notifier.connect(auth.userId, new Request(c.req.raw, { headers }));
+    headers.set(ROOM_USER_HEADER, userId);
+    return notifier.connect(userId, new Request(c.req.raw, { headers }));
   });

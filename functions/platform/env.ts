@@ -21,6 +21,8 @@ export const secretsSchema = z.object({
   QSTASH_TOKEN: z.string().min(1).optional(),
   QSTASH_CURRENT_SIGNING_KEY: z.string().min(1).optional(),
   QSTASH_NEXT_SIGNING_KEY: z.string().min(1).optional(),
+  /** Versioned AES-256 master keys, "1:<base64>,2:<base64>"; the highest version encrypts. */
+  ENCRYPTION_KEYS: z.string().min(10).optional(),
   MAIL_API_URL: z.string().url().optional(),
   MAIL_API_KEY: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).optional(),

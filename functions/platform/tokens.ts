@@ -31,7 +31,9 @@ export async function signToken(
   claims: AuthContext,
   ttlSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ role: claims.role, sid: claims.sessionId })
+  // `ims`: issue time in milliseconds, so a revocation and a fresh sign-in within the same
+  // second are told apart (see revocation.ts).
+  return new SignJWT({ role: claims.role, sid: claims.sessionId, ims: Date.now() })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(settings.issuer)
@@ -46,7 +48,10 @@ export async function signToken(
  * Verifies a token with the algorithm pinned to HS256 and issuer and audience checked,
  * so `alg: none`, another algorithm, another key or another audience are all refused.
  */
-export async function verifyToken(settings: TokenSettings, token: string): Promise<AuthContext> {
+export async function verifyToken(
+  settings: TokenSettings,
+  token: string,
+): Promise<AuthContext & { issuedAtMs: number }> {
   try {
     const { payload } = await jwtVerify(token, keyFor(settings.secret), {
       algorithms: [ALGORITHM],
@@ -62,7 +67,8 @@ export async function verifyToken(settings: TokenSettings, token: string): Promi
     ) {
       throw new ApiError('UNAUTHORIZED', 'The access token is malformed.');
     }
-    return { userId: payload.sub, role, sessionId: payload.sid };
+    const issuedAtMs = typeof payload.ims === 'number' ? payload.ims : (payload.iat ?? 0) * 1000;
+    return { userId: payload.sub, role, sessionId: payload.sid, issuedAtMs };
   } catch (err) {
     if (err instanceof ApiError) throw err;
     if (err instanceof joseErrors.JWTExpired) {

@@ -71,6 +71,9 @@ describe('accounts: happy paths', () => {
     expect(out.headers.getSetCookie().join()).toMatch(/webox_rt=;/);
     const after = await call('/api/auth/refresh', { method: 'POST', cookie: nextCookie });
     expect(after.status).toBe(401);
+    // The access token of the ended session stops working at once, not in 15 minutes.
+    expect((await call('/api/me', { token: next.accessToken })).status).toBe(401);
+    expect((await call('/api/me', { token: session.accessToken })).status).toBe(401);
   });
 
   it('records sign-ins and account creation in the audit log', async () => {

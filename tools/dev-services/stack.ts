@@ -151,6 +151,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       JWT_AUDIENCE: 'webox-api',
       DATABASE_URL: databaseUrl,
       JWT_SECRET: secret(),
+      ENCRYPTION_KEYS: `1:${randomBytes(32).toString('base64')}`,
       UPSTASH_REDIS_REST_URL: redis.url,
       UPSTASH_REDIS_REST_TOKEN: redisToken,
       QSTASH_URL: qstash.url,

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../errors';
+import { isRevoked } from '../revocation';
 import { verifyToken } from '../tokens';
 
 /** Requires `Authorization: Bearer <access token>` and puts the caller on `c.var.auth`. */
@@ -13,11 +14,14 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
       headers: { 'WWW-Authenticate': 'Bearer realm="webox"' },
     });
   }
-  const { config, secrets } = c.var.services;
-  const auth = await verifyToken(
+  const { config, secrets, kv } = c.var.services;
+  const { issuedAtMs, ...auth } = await verifyToken(
     { secret: secrets.JWT_SECRET, issuer: config.jwtIssuer, audience: config.jwtAudience },
     token,
   );
+  if (await isRevoked(kv, { ...auth, issuedAtMs })) {
+    throw new ApiError('UNAUTHORIZED', 'This session has ended; sign in again.');
+  }
   c.set('auth', auth);
   await next();
 });
