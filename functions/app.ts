@@ -1,18 +1,26 @@
 import { Scalar } from '@scalar/hono-api-reference';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminRoutes } from './admin/routes';
+import { adminUserRoutes } from './admin/users-routes';
+import { passkeyRoutes } from './auth/passkey-routes';
+import { passwordRoutes } from './auth/password-routes';
 import { authRoutes } from './auth/routes';
+import { sessionRoutes } from './auth/session-routes';
+import { twoFactorRoutes } from './auth/two-factor-routes';
+import { verificationRoutes } from './auth/verification-routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { notificationRoutes } from './notifications/routes';
 import { errorHandler } from './platform/error-handler';
-import { ApiError, problemResponse } from './platform/errors';
+import { problemResponse } from './platform/errors';
 import { accessLog } from './platform/middleware/access-log';
+import { limitBody } from './platform/middleware/body-limit';
 import { servicesMiddleware } from './platform/middleware/services';
 import { createRouter } from './platform/openapi';
+import { AVATAR_PATH } from './profile/avatar';
+import { profileRoutes } from './profile/routes';
 
 /** JSON bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,14 +40,11 @@ app.use(
     maxAge: 600,
   }),
 );
-app.use(
-  '/api/*',
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError('PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-    },
-  }),
+/** Paths that take a larger raw body and set their own limit on the route. */
+const OWN_BODY_LIMIT = new Set([AVATAR_PATH]);
+const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
+app.use('/api/*', (c, next) =>
+  OWN_BODY_LIMIT.has(c.req.path) ? next() : defaultBodyLimit(c, next),
 );
 
 // Health answers before the services middleware so a missing secret is reported, not thrown.
@@ -49,7 +54,14 @@ app.use('/api/*', servicesMiddleware);
 const routes = app
   .route('/api', authRoutes)
   .route('/api', notificationRoutes)
-  .route('/api', adminRoutes);
+  .route('/api', adminRoutes)
+  .route('/api', adminUserRoutes)
+  .route('/api', verificationRoutes)
+  .route('/api', passwordRoutes)
+  .route('/api', sessionRoutes)
+  .route('/api', profileRoutes)
+  .route('/api', twoFactorRoutes)
+  .route('/api', passkeyRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

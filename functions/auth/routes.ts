@@ -1,47 +1,16 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppEnv } from '../platform/env';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { ApiError } from '../platform/errors';
 import { requireAuth } from '../platform/middleware/auth';
 import { requireSameOrigin } from '../platform/middleware/same-origin';
 import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
+import { COOKIE_PATH, REFRESH_COOKIE, sessionBody, setRefreshCookie } from './cookies';
 import { localeFrom } from './mail';
 import { requestMeta } from './request-meta';
 import { LoginSchema, MeResponseSchema, RegisterSchema, SessionResponseSchema } from './schemas';
-import {
-  currentUser,
-  type IssuedSession,
-  login,
-  logout,
-  REFRESH_TOKEN_TTL_SECONDS,
-  refresh,
-  register,
-} from './service';
-
-/** The refresh cookie is only ever sent to the auth endpoints. */
-const REFRESH_COOKIE = 'webox_rt';
-const COOKIE_PATH = '/api/auth';
-
-function setRefreshCookie(c: Context<AppEnv>, token: string): void {
-  setCookie(c, REFRESH_COOKIE, token, {
-    httpOnly: true,
-    secure: true,
-    sameSite: 'Lax',
-    path: COOKIE_PATH,
-    maxAge: REFRESH_TOKEN_TTL_SECONDS,
-  });
-}
-
-function sessionBody(session: IssuedSession) {
-  return {
-    user: session.user,
-    accessToken: session.accessToken,
-    tokenType: 'Bearer' as const,
-    expiresIn: session.expiresIn,
-  };
-}
+import { currentUser, login, logout, refresh, register } from './service';
+import { LoginResponseSchema } from './two-factor-schemas';
 
 const registerRoute = createRoute({
   method: 'post',
@@ -70,8 +39,8 @@ const loginRoute = createRoute({
   request: { body: jsonBody(LoginSchema) },
   responses: {
     200: {
-      description: 'Signed in',
-      content: { 'application/json': { schema: SessionResponseSchema } },
+      description: 'Signed in, or (2FA on) the challenge for POST /api/auth/login/2fa',
+      content: { 'application/json': { schema: LoginResponseSchema } },
     },
     ...problemResponses(400, 401, 403, 413, 415, 429),
   },
@@ -135,6 +104,7 @@ export const authRoutes = createRouter()
   .openapi(loginRoute, async (c) => {
     const { services } = c.var;
     const session = await login(services, c.req.valid('json'), requestMeta(c));
+    if ('twoFactorRequired' in session) return c.json(session, 200);
     setRefreshCookie(c, session.refreshToken);
     services.background(
       services.notifier.publish(session.user.id, {

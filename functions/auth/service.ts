@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { isUniqueViolation, type Transaction } from '../../db/client';
 import { auditLog, sessions, users } from '../../db/schema';
 import type { Services } from '../platform/env';
@@ -6,9 +6,13 @@ import { ApiError } from '../platform/errors';
 import { assertAllowed, consume } from '../platform/rate-limit';
 import { markFamilyRevoked } from '../platform/revocation';
 import { ACCESS_TOKEN_TTL_SECONDS, randomToken, sha256Hex, signToken } from '../platform/tokens';
-import { welcomeMail } from './mail';
+import { assertLoginFailuresAllowed, recordLoginFailure } from './limits';
+import { verificationMail } from './mail';
+import { issueAuthToken, VERIFY_EMAIL_TTL_SECONDS } from './one-time-tokens';
 import { decoy, hashPassword, needsRehash, verifyPassword } from './password';
 import type { PublicUser } from './schemas';
+import { createTwoFactorChallenge, type TwoFactorChallenge } from './two-factor-challenge';
+import { mustVerifyEmail, verificationLink } from './verification';
 
 /** Refresh tokens (and so sessions) last 30 days from their last rotation. */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -67,6 +71,26 @@ export async function startSession(
   options: { method?: SignInMethod; authenticatedAt?: Date } = {},
 ): Promise<string> {
   const refreshToken = randomToken(32);
+  // A rotation (authenticatedAt carried over) is the same device; a sign-in from a user
+  // agent this account has never used, when it has used others, is a new device.
+  if (!options.authenticatedAt && meta.userAgent) {
+    const [seen] = await tx
+      .select({
+        any: sql<number>`count(*)::int`,
+        same: sql<number>`count(*) filter (where ${sessions.userAgent} = ${meta.userAgent.slice(0, 512)})::int`,
+      })
+      .from(sessions)
+      .where(eq(sessions.userId, userId));
+    if (seen && seen.any > 0 && seen.same === 0) {
+      await tx.insert(auditLog).values({
+        userId,
+        action: 'login.new_device',
+        ip: ipOrNull(meta.ip),
+        userAgent: meta.userAgent,
+        metadata: { location: meta.location ?? null, method: options.method ?? 'password' },
+      });
+    }
+  }
   await tx.insert(sessions).values({
     userId,
     familyId,
@@ -115,25 +139,36 @@ export async function register(
   const passwordHash = await hashPassword(input.password);
   try {
     const familyId = crypto.randomUUID();
-    const { user, refreshToken } = await services.db.transaction(async (tx) => {
+    const { user, refreshToken, verifyToken } = await services.db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
         .values({ email: input.email, name: input.name, locale: input.locale, passwordHash })
         .returning();
       if (!user) throw new Error('user insert returned no row');
       const refreshToken = await startSession(tx, user.id, familyId, meta);
+      const verifyToken = await issueAuthToken(
+        tx,
+        user.id,
+        'verify_email',
+        VERIFY_EMAIL_TTL_SECONDS,
+      );
       await tx.insert(auditLog).values({
         userId: user.id,
         action: 'account.created',
         ip: ipOrNull(meta.ip),
         userAgent: meta.userAgent,
       });
-      return { user, refreshToken };
+      return { user, refreshToken, verifyToken };
     });
     services.logger.info('account created', { userId: user.id });
     services.background(
       services.mailer.send(
-        welcomeMail(user.email, user.name, user.locale, services.config.appOrigin),
+        verificationMail(
+          user.email,
+          user.name,
+          user.locale,
+          verificationLink(services.config.appOrigin, verifyToken),
+        ),
       ),
     );
     return issue(services, user, familyId, refreshToken);
@@ -152,19 +187,22 @@ export async function register(
 }
 
 /**
- * Checks a password. Unknown addresses are checked against a decoy hash so that both
+ * Checks a password; for an account with 2FA on, answers a challenge for the second step
+ * instead of a session. Unknown addresses are checked against a decoy hash so that both
  * failures cost the same scrypt work and return the same 401.
  */
 export async function login(
   services: Services,
   input: { email: string; password: string },
   meta: RequestMeta,
-): Promise<IssuedSession> {
+): Promise<IssuedSession | TwoFactorChallenge> {
   const { db, kv, secrets } = services;
   assertAllowed(await consume(kv, LOGIN_ACCOUNT_RULE, input.email, secrets.RATE_LIMIT_MULTIPLIER));
+  await assertLoginFailuresAllowed(kv, input.email, secrets.RATE_LIMIT_MULTIPLIER);
   const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoy()));
   if (!user || !ok) {
+    await recordLoginFailure(kv, input.email);
     await db.insert(auditLog).values({
       userId: user?.id ?? null,
       action: 'login.failed',
@@ -176,8 +214,19 @@ export async function login(
   if (user.status !== 'active') {
     throw new ApiError('FORBIDDEN', 'This account is disabled. Contact support.');
   }
+  if (mustVerifyEmail(user, services.config.requireVerifiedEmail)) {
+    throw new ApiError(
+      'EMAIL_NOT_VERIFIED',
+      'Confirm your e-mail address first: open the link we sent you, or ask for a new one.',
+    );
+  }
   const familyId = crypto.randomUUID();
   const rehash = needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+  if (user.totpEnabledAt) {
+    // The password is right but the session waits for the second factor (login/2fa).
+    if (rehash) await db.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
+    return createTwoFactorChallenge(kv, user.id);
+  }
   const refreshToken = await db.transaction(async (tx) => {
     if (rehash) await tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
     await tx.insert(auditLog).values({

@@ -1,6 +1,6 @@
 import { and, isNotNull, lt, or } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
-import { emailOutbox, sessions } from '../../db/schema';
+import { authTokens, emailOutbox, sessions } from '../../db/schema';
 import { secretsSchema } from '../platform/env';
 import { createLogger } from '../platform/logging';
 
@@ -12,6 +12,7 @@ const OUTBOX_RETENTION_DAYS = 30;
 export interface SweepResult {
   sessionsDeleted: number;
   emailsDeleted: number;
+  tokensDeleted: number;
 }
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
@@ -39,7 +40,17 @@ export async function sweep(
         and(isNotNull(emailOutbox.sentAt), lt(emailOutbox.sentAt, daysAgo(OUTBOX_RETENTION_DAYS))),
       )
       .returning({ id: emailOutbox.id });
-    return { sessionsDeleted: deletedSessions.length, emailsDeleted: deletedEmails.length };
+    // E-mailed tokens are useless once used or expired; a day's grace keeps support able to
+    // tell "expired" from "never sent".
+    const deletedTokens = await handle.db
+      .delete(authTokens)
+      .where(or(lt(authTokens.expiresAt, daysAgo(1)), lt(authTokens.usedAt, daysAgo(1))))
+      .returning({ id: authTokens.id });
+    return {
+      sessionsDeleted: deletedSessions.length,
+      emailsDeleted: deletedEmails.length,
+      tokensDeleted: deletedTokens.length,
+    };
   } finally {
     waitUntil(handle.close());
   }

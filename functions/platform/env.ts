@@ -28,6 +28,14 @@ export const secretsSchema = z.object({
   MAIL_FROM: z.string().min(3).optional(),
   /** Multiplies every rate-limit allowance; tests raise it, production leaves it at 1. */
   RATE_LIMIT_MULTIPLIER: z.coerce.number().positive().optional(),
+  /** Users' own AI keys are tested against these; unset means each vendor's public API. */
+  OPENAI_BASE_URL: z.string().url().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  GOOGLE_AI_BASE_URL: z.string().url().optional(),
+  MISTRAL_BASE_URL: z.string().url().optional(),
+  GROQ_BASE_URL: z.string().url().optional(),
+  /** How long a key test waits for the provider (default 10 000 ms); tests lower it. */
+  AI_TEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).optional(),
 });
 
 export type Secrets = z.infer<typeof secretsSchema>;
@@ -57,6 +65,8 @@ export interface AppConfig {
   appOrigin: string;
   jwtIssuer: string;
   jwtAudience: string;
+  /** REQUIRE_VERIFIED_EMAIL: sign-in refused until the address is confirmed. */
+  requireVerifiedEmail: boolean;
 }
 
 /** The caller, once the auth middleware has verified the access token. */

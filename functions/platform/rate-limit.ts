@@ -70,3 +70,14 @@ export function rateLimitByIp(rule: RateLimitRule) {
     await next();
   });
 }
+
+/** Per-account limit for a route; use after requireAuth. */
+export function rateLimitByUser(rule: RateLimitRule) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { kv, secrets } = c.var.services;
+    const result = await consume(kv, rule, c.var.auth.userId, secrets.RATE_LIMIT_MULTIPLIER);
+    assertAllowed(result);
+    c.header('RateLimit-Remaining', String(result.remaining));
+    await next();
+  });
+}

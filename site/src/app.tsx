@@ -5,23 +5,58 @@ import { AREAS } from './areas';
 import { useSession } from './auth';
 import { Layout } from './components/layout';
 import { useI18n } from './i18n';
+import { ActivityPage } from './pages/activity';
+import { AdminUsersPage } from './pages/admin-users';
 import { ComingSoonPage } from './pages/coming-soon';
+import { ConfirmEmailPage } from './pages/confirm-email';
 import { DashboardPage } from './pages/dashboard';
+import { ForgotPage } from './pages/forgot';
+import { KeysPage } from './pages/keys';
 import { LoginPage } from './pages/login';
 import { MessagePage } from './pages/message';
+import { PasswordPage } from './pages/password';
+import { ProfilePage } from './pages/profile';
 import { RegisterPage } from './pages/register';
+import { ResetPage } from './pages/reset';
+import { SecurityPage } from './pages/security';
+import { SessionsPage } from './pages/sessions';
+import { VerifyPage } from './pages/verify';
 import { navigate, useLocation } from './router';
 
 /** Pages for signed-out visitors; a signed-in user is sent on to the dashboard. */
 const GUEST_PAGES: Record<string, () => JSX.Element> = {
   '/login': () => <LoginPage />,
   '/register': () => <RegisterPage />,
+  '/forgot': () => <ForgotPage />,
+};
+
+/** Pages opened from e-mailed links: they work signed in or not. */
+const LINK_PAGES: Record<string, () => JSX.Element> = {
+  '/verify': () => <VerifyPage />,
+  '/reset': () => <ResetPage />,
+  '/confirm-email': () => <ConfirmEmailPage />,
+};
+
+/** Built member pages, checked before the areas that are still to come. */
+const MEMBER_PAGES: Record<string, (user: User) => JSX.Element> = {
+  '/sessions': () => <SessionsPage />,
+  '/security': () => <SecurityPage />,
+  '/profile': (user) => <ProfilePage user={user} />,
+  '/keys': () => <KeysPage />,
+  '/activity': () => <ActivityPage />,
+  '/password': () => <PasswordPage />,
+  '/admin/users': (user) => <AdminUsersPage user={user} />,
 };
 
 /** The page for a path, for a signed-in user. */
 function memberPage(path: string, user: User) {
   if (path === '/') return <DashboardPage user={user} />;
   const area = AREAS.find((candidate) => candidate.path === path);
+  if (path.startsWith('/admin') && user.role !== 'admin') {
+    return <MessagePage title="forbidden.title" body="forbidden.body" />;
+  }
+  const built = MEMBER_PAGES[path];
+  if (built) return built(user);
   if (!area) return <MessagePage title="notFound.title" body="notFound.body" />;
   if (area.adminOnly && user.role !== 'admin') {
     return <MessagePage title="forbidden.title" body="forbidden.body" />;
@@ -36,20 +71,27 @@ export function App() {
   const { path, search } = useLocation();
   const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const guestPage = GUEST_PAGES[normalized];
+  const linkPage = LINK_PAGES[normalized];
 
   useEffect(() => {
+    if (linkPage) return;
     if (session.status === 'signed-out' && !guestPage) {
       navigate(`/login?next=${encodeURIComponent(path + search)}`, { replace: true });
     } else if (session.status === 'signed-in' && guestPage) {
       navigate('/', { replace: true });
     }
-  }, [session.status, guestPage, path, search]);
+  }, [session.status, guestPage, linkPage, path, search]);
 
   if (session.status === 'loading') {
     return (
       <div class="splash" role="status">
         {t('app.loading')}
       </div>
+    );
+  }
+  if (linkPage) {
+    return (
+      <Layout user={session.status === 'signed-in' ? session.user : null}>{linkPage()}</Layout>
     );
   }
   if (session.status === 'signed-in' && !guestPage) {

@@ -29,8 +29,13 @@ export const AREAS: readonly Area[] = [
   { id: 'orders', path: '/orders', label: 'area.orders', about: 'about.orders' },
   { id: 'support', path: '/support', label: 'area.support', about: 'about.support' },
   { id: 'blog', path: '/blog', label: 'area.blog', about: 'about.blog' },
-  { id: 'profile', path: '/profile', label: 'area.profile', about: 'about.profile' },
+  { id: 'profile', path: '/profile', label: 'area.profile' },
+  { id: 'security', path: '/security', label: 'area.security' },
+  { id: 'keys', path: '/keys', label: 'area.keys' },
+  { id: 'activity', path: '/activity', label: 'area.activity' },
+  { id: 'sessions', path: '/sessions', label: 'area.sessions' },
   { id: 'admin', path: '/admin', label: 'area.admin', about: 'about.admin', adminOnly: true },
+  { id: 'admin-users', path: '/admin/users', label: 'area.adminUsers', adminOnly: true },
 ];
 
 /** The areas this user may see. */

@@ -1,5 +1,6 @@
 import * as api from './api/client';
-import { ApiProblem, type AuthSession, type User } from './api/client';
+import { ApiProblem, type AuthSession, type TwoFactorChallenge, type User } from './api/client';
+import { loginSecondStep, passkeyLogin, type SecondFactor } from './api/security';
 import { navigate } from './router';
 import { createStore, useStore } from './store';
 
@@ -73,9 +74,25 @@ export function restoreSession(): Promise<boolean> {
   return refreshSession();
 }
 
-/** Signs in; throws ApiProblem on bad credentials or invalid input. */
-export async function signIn(email: string, password: string): Promise<void> {
-  start(await api.login({ email, password }));
+/**
+ * Signs in; throws ApiProblem on bad credentials or invalid input. For an account with
+ * two-factor sign-in on, returns the challenge to finish with `completeSignIn`.
+ */
+export async function signIn(email: string, password: string): Promise<TwoFactorChallenge | null> {
+  const answer = await api.login({ email, password });
+  if ('twoFactorRequired' in answer) return answer;
+  start(answer);
+  return null;
+}
+
+/** The second sign-in step, with a code from the app or a recovery code. */
+export async function completeSignIn(challengeToken: string, factor: SecondFactor): Promise<void> {
+  start(await loginSecondStep(challengeToken, factor));
+}
+
+/** Signs in with a passkey; throws ApiProblem, or PasskeyPromptError when the prompt fails. */
+export async function signInWithPasskey(): Promise<void> {
+  start(await passkeyLogin());
 }
 
 /** Creates an account and signs it in; throws ApiProblem on invalid input or a taken email. */
@@ -121,6 +138,25 @@ export async function authed<T>(call: (token: string) => Promise<T>): Promise<T>
   const { pathname, search } = window.location;
   navigate(`/login?next=${encodeURIComponent(pathname + search)}`, { replace: true });
   throw new ApiProblem({ type: 'about:blank', title: 'Unauthorized', status: 401 });
+}
+
+/**
+ * Like `authed`, for calls where the user types a password or a code: a 401 saying it was
+ * wrong (INVALID_CREDENTIALS, INVALID_CODE) is the user's mistake to show, not a dead session
+ * to refresh and retry.
+ */
+export async function authedConfirm<T>(call: (token: string) => Promise<T>): Promise<T> {
+  const outcome = await authed(async (token) => {
+    try {
+      return { value: await call(token) };
+    } catch (error) {
+      const code = error instanceof ApiProblem ? error.problem.code : undefined;
+      if (code === 'INVALID_CREDENTIALS' || code === 'INVALID_CODE') return { wrong: error };
+      throw error;
+    }
+  });
+  if ('wrong' in outcome) throw outcome.wrong;
+  return outcome.value;
 }
 
 /** Replaces the signed-in user's details (for example after reading /api/me). */

@@ -33,6 +33,25 @@ export function setTheme(theme: Theme): void {
   themeStore.set(theme);
 }
 
+/**
+ * Applies the theme saved in the profile: `system` forgets the local choice and follows the
+ * operating system, `light` and `dark` are set and remembered like the top-bar toggle.
+ */
+export function applyThemePreference(preference: Theme | 'system'): void {
+  if (preference !== 'system') {
+    setTheme(preference);
+    return;
+  }
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Nothing was remembered when storage is disabled.
+  }
+  const theme: Theme = window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  apply(theme);
+  themeStore.set(theme);
+}
+
 /** The current theme; re-renders the caller when it changes. */
 export function useTheme(): Theme {
   return useStore(themeStore);

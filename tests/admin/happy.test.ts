@@ -20,7 +20,7 @@ async function adminToken(): Promise<string> {
 }
 
 describe('admin outbox', () => {
-  it('holds the welcome e-mail, in the language the browser asked for, delivered to the mail API', async () => {
+  it('holds the verification e-mail, in the language the browser asked for, delivered to the mail API', async () => {
     const fr = await registerUser({ name: 'Zoé' });
     const token = await adminToken();
     let mail: Outbox['items'][number] | undefined;
@@ -30,7 +30,10 @@ describe('admin outbox', () => {
       mail = (await json<Outbox>(res)).items.find((m) => m.to === fr.email);
       if (mail?.status !== 'sent') await new Promise((r) => setTimeout(r, 100));
     }
-    expect(mail).toMatchObject({ subject: 'Bienvenue sur WeBox', status: 'sent' });
+    expect(mail).toMatchObject({
+      subject: 'Confirmez votre adresse e-mail pour WeBox',
+      status: 'sent',
+    });
     expect(mail?.text).toContain('Bonjour Zoé');
     expect(mail?.sentAt).not.toBeNull();
 

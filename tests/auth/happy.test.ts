@@ -99,3 +99,26 @@ describe('accounts: happy paths', () => {
     expect((await json<SessionBody>(res)).user.role).toBe('user');
   });
 });
+
+describe('accounts: new devices', () => {
+  it('records a sign-in from a browser the account has never used', async () => {
+    const user = await registerUser();
+    const from = (ua: string) =>
+      call('/api/auth/login', {
+        json: { email: user.email, password: PASSWORD },
+        headers: { 'User-Agent': ua },
+      });
+    expect((await from('Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0')).status).toBe(200);
+    expect((await from('Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0')).status).toBe(200);
+    expect((await from('Mozilla/5.0 (iPhone; CPU iPhone OS 19_0) Safari/605.1')).status).toBe(200);
+    const db = sql();
+    const rows =
+      await db`select user_agent from audit_log where user_id = ${user.id} and action = 'login.new_device' order by created_at`;
+    await db.end();
+    // The sign-up's own client is the first device; Linux Chrome and the iPhone are new, once each.
+    expect(rows.map((r) => r.user_agent)).toEqual([
+      'Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 19_0) Safari/605.1',
+    ]);
+  });
+});

@@ -8,8 +8,12 @@ describe('cron sweep', () => {
     const familyId = crypto.randomUUID();
     await db`insert into sessions (user_id, family_id, token_hash, expires_at)
              values (${user.id}, ${familyId}, ${`old-${familyId}`}, now() - interval '30 days')`;
+    await db`insert into auth_tokens (user_id, purpose, token_hash, expires_at)
+             values (${user.id}, 'reset_password', ${`old-${familyId}`}, now() - interval '2 days')`;
     const res = await call('/__scheduled?cron=*/15+*+*+*+*');
     expect(res.status).toBe(200);
+    const tokens = await db`select 1 from auth_tokens where token_hash = ${`old-${familyId}`}`;
+    expect(tokens).toHaveLength(0);
     const rows = await db`select family_id from sessions where user_id = ${user.id}`;
     await db.end();
     expect(rows).toHaveLength(1);

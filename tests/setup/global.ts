@@ -5,12 +5,15 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../../tools/dev-services/stack';
+import { startAiFakes } from '../fakes/ai-providers';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     databaseUrl: string;
     dbKind: 'pglite' | 'postgres';
+    /** The AI vendor fakes (tests/fakes/ai-providers.ts); GET /__requests lists the calls. */
+    aiFakeUrl: string;
   }
 }
 
@@ -74,6 +77,7 @@ export default async function setup(project: TestProject) {
   await flushTestRedis();
   const stateDir = mkdtempSync(join(tmpdir(), 'webox-test-'));
   const databaseUrl = dbKind === 'postgres' ? await freshPostgresDatabase() : undefined;
+  const aiFakes = await startAiFakes();
   let stack: Stack;
   try {
     stack = await startStack({
@@ -85,6 +89,8 @@ export default async function setup(project: TestProject) {
       redisUrl: REDIS_URL,
       redisDb: REDIS_DB,
       testScheduled: true,
+      // Key tests call the fakes; a short timeout keeps the "never answers" case quick.
+      vars: { ...aiFakes.vars, AI_TEST_TIMEOUT_MS: '1500' },
       verbose: Boolean(process.env.TEST_VERBOSE),
       log: (line) => {
         if (process.env.TEST_VERBOSE) console.log(line);
@@ -92,13 +98,16 @@ export default async function setup(project: TestProject) {
     });
   } catch (err) {
     rmSync(stateDir, { recursive: true, force: true });
+    await aiFakes.close();
     throw err;
   }
   project.provide('baseUrl', stack.baseUrl);
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('dbKind', dbKind);
+  project.provide('aiFakeUrl', aiFakes.url);
   return async () => {
     await stack.stop();
+    await aiFakes.close();
     if (dbKind === 'postgres') await dropPostgresDatabase();
     rmSync(stateDir, { recursive: true, force: true });
   };

@@ -32,6 +32,7 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     appOrigin: c.env.APP_ORIGIN,
     jwtIssuer: c.env.JWT_ISSUER,
     jwtAudience: c.env.JWT_AUDIENCE,
+    requireVerifiedEmail: c.env.REQUIRE_VERIFIED_EMAIL === 'true',
   };
   let handle: DbHandle | undefined;
   const pending: Promise<unknown>[] = [];

@@ -8,6 +8,7 @@ export interface User {
   name: string;
   role: 'user' | 'admin';
   plan: 'free' | 'pro' | 'business';
+  emailVerified: boolean;
   createdAt: string;
 }
 
@@ -30,6 +31,8 @@ export interface Problem {
   type: string;
   title: string;
   status: number;
+  /** The stable error code, e.g. `EMAIL_NOT_VERIFIED`. */
+  code?: string;
   detail?: string;
   requestId?: string;
   errors?: FieldError[];
@@ -73,7 +76,7 @@ function fieldErrors(value: unknown): FieldError[] | undefined {
 }
 
 /** Reads a failed response into an ApiProblem, tolerating bodies that are not problem+json. */
-async function problemFrom(res: ResponseLike): Promise<ApiProblem> {
+export async function problemFrom(res: ResponseLike): Promise<ApiProblem> {
   const fallback: Problem = { type: 'about:blank', title: res.statusText, status: res.status };
   let body: unknown;
   try {
@@ -86,6 +89,7 @@ async function problemFrom(res: ResponseLike): Promise<ApiProblem> {
     type: typeof body.type === 'string' ? body.type : fallback.type,
     title: typeof body.title === 'string' ? body.title : fallback.title,
     status: res.status,
+    code: typeof body.code === 'string' ? body.code : undefined,
     detail: typeof body.detail === 'string' ? body.detail : undefined,
     requestId: typeof body.requestId === 'string' ? body.requestId : undefined,
     errors: fieldErrors(body.errors),
@@ -93,7 +97,7 @@ async function problemFrom(res: ResponseLike): Promise<ApiProblem> {
 }
 
 /** Runs a request; a network failure becomes an ApiProblem with status 0. */
-async function send<R extends ResponseLike>(request: () => Promise<R>): Promise<R> {
+export async function send<R extends ResponseLike>(request: () => Promise<R>): Promise<R> {
   try {
     return await request();
   } catch (error) {
@@ -106,11 +110,13 @@ async function send<R extends ResponseLike>(request: () => Promise<R>): Promise<
   }
 }
 
-const client = hc<AppType>(window.location.origin, {
+/** The typed API client (paths and bodies checked against the Worker's routes). */
+export const client = hc<AppType>(window.location.origin, {
   init: { credentials: 'same-origin' },
 });
 
-function bearer(accessToken: string): { headers: Record<string, string> } {
+/** The Authorization header for an access token. */
+export function bearer(accessToken: string): { headers: Record<string, string> } {
   return { headers: { Authorization: `Bearer ${accessToken}` } };
 }
 
@@ -125,8 +131,21 @@ export async function register(input: {
   return await res.json();
 }
 
-/** Signs in with email and password (the server also sets the refresh cookie). */
-export async function login(input: { email: string; password: string }): Promise<AuthSession> {
+/** The login answer for an account with two-factor sign-in on: no session until the code. */
+export interface TwoFactorChallenge {
+  twoFactorRequired: true;
+  challengeToken: string;
+  methods: Array<'totp' | 'recovery'>;
+}
+
+/**
+ * Signs in with email and password (the server also sets the refresh cookie), or answers the
+ * challenge of the second step when the account has two-factor sign-in on.
+ */
+export async function login(input: {
+  email: string;
+  password: string;
+}): Promise<AuthSession | TwoFactorChallenge> {
   const res = await send(() => client.api.auth.login.$post({ json: input }));
   if (!res.ok) throw await problemFrom(res);
   return await res.json();

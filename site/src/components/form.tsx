@@ -201,12 +201,14 @@ export function PasswordField(props: PasswordFieldProps) {
 
 interface AuthCardProps<F extends string> {
   /** Which page this is; it names the heading's id and the card's messages (`auth.<page>.*`). */
-  page: 'login' | 'register';
+  page: 'login' | 'register' | 'forgot' | 'reset' | 'twoFactor';
   form: ApiForm<F>;
   /** Shown between the heading and the form's error alert. */
   notice?: ComponentChildren;
   /** The line under the form pointing to the other page. */
   footer: ComponentChildren;
+  /** Shown between the form and the footer (another way in, such as a passkey). */
+  after?: ComponentChildren;
   /** The form's fields. */
   children: ComponentChildren;
 }
@@ -220,6 +222,7 @@ export function AuthCard<F extends string>({
   form,
   notice,
   footer,
+  after,
   children,
 }: AuthCardProps<F>) {
   const { t } = useI18n();
@@ -240,6 +243,7 @@ export function AuthCard<F extends string>({
           {form.pending ? t(`auth.${page}.pending`) : t(`auth.${page}.submit`)}
         </button>
       </form>
+      {after}
       <p class="auth-switch">{footer}</p>
     </section>
   );

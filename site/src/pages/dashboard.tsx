@@ -3,6 +3,7 @@ import { ApiProblem, me, type User } from '../api/client';
 import { areasFor } from '../areas';
 import { authed, updateUser } from '../auth';
 import { ProblemAlert } from '../components/form';
+import { VerificationNotice } from '../components/verification-notice';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 
@@ -35,6 +36,7 @@ export function DashboardPage({ user }: { user: User }) {
     <div class="page">
       <h1 tabIndex={-1}>{t('dashboard.greeting', { name: user.name })}</h1>
       {problem && <ProblemAlert problem={problem} other={[]} />}
+      <VerificationNotice user={user} />
       <section class="card" aria-labelledby="account-title">
         <h2 id="account-title">{t('dashboard.account')}</h2>
         <dl class="facts">

@@ -1,0 +1,124 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireAuth } from '../platform/middleware/auth';
+import { requireRecentAuth } from '../platform/middleware/recent-auth';
+import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { rateLimitByIp } from '../platform/rate-limit';
+import { FORGOT_IP_RULE, REAUTH_IP_RULE, RESET_IP_RULE } from './limits';
+import { changePassword } from './password-change';
+import { forgotPassword, resetPassword } from './password-reset';
+import { reauthenticate } from './reauth';
+import { requestMeta } from './request-meta';
+import {
+  AcceptedSchema,
+  ChangePasswordResponseSchema,
+  ChangePasswordSchema,
+  EmailOnlySchema,
+  ReauthenticateResponseSchema,
+  ReauthenticateSchema,
+  ResetPasswordSchema,
+} from './schemas';
+
+const forgotRoute = createRoute({
+  method: 'post',
+  path: '/auth/forgot-password',
+  tags: ['auth'],
+  summary: 'E-mail a password-reset link',
+  description:
+    'Always 202 with the same body, whether or not the address has an account: the lookup and the e-mail happen after the response. Rate-limited per IP and per address.',
+  middleware: [rateLimitByIp(FORGOT_IP_RULE)] as const,
+  request: { body: jsonBody(EmailOnlySchema) },
+  responses: {
+    202: {
+      description: 'Accepted',
+      content: { 'application/json': { schema: AcceptedSchema } },
+    },
+    ...problemResponses(400, 413, 415, 429),
+  },
+});
+
+const resetRoute = createRoute({
+  method: 'post',
+  path: '/auth/reset-password',
+  tags: ['auth'],
+  summary: 'Set a new password with the token from the e-mailed link',
+  description:
+    'Single use, valid one hour. Signs out every session of the account at once and mails a notice. Bad, expired and used tokens answer 400 TOKEN_INVALID.',
+  middleware: [rateLimitByIp(RESET_IP_RULE)] as const,
+  request: { body: jsonBody(ResetPasswordSchema) },
+  responses: {
+    204: { description: 'Password changed; sign in with it' },
+    ...problemResponses(400, 413, 415, 429),
+  },
+});
+
+const reauthRoute = createRoute({
+  method: 'post',
+  path: '/auth/reauthenticate',
+  tags: ['auth'],
+  summary: 'Confirm your identity again before a sensitive change',
+  description:
+    'Checks the password (and, when two-factor sign-in is on, `code` or `recoveryCode`); the current session then counts as freshly signed in for 10 minutes (routes marked "recent sign-in"). A wrong password counts as a failed sign-in.',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth, rateLimitByIp(REAUTH_IP_RULE)] as const,
+  request: { body: jsonBody(ReauthenticateSchema) },
+  responses: {
+    200: {
+      description: 'Identity confirmed',
+      content: { 'application/json': { schema: ReauthenticateResponseSchema } },
+    },
+    ...problemResponses(400, 401, 413, 415, 429),
+  },
+});
+
+const changeRoute = createRoute({
+  method: 'post',
+  path: '/auth/change-password',
+  tags: ['auth'],
+  summary: 'Change your password (recent sign-in)',
+  description:
+    'Needs the current password and a sign-in or re-authentication in the last 10 minutes (else 403 REAUTH_REQUIRED). Optionally signs out every other device.',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth, requireRecentAuth] as const,
+  request: { body: jsonBody(ChangePasswordSchema) },
+  responses: {
+    200: {
+      description: 'Password changed',
+      content: { 'application/json': { schema: ChangePasswordResponseSchema } },
+    },
+    ...problemResponses(400, 401, 403, 413, 415, 429),
+  },
+});
+
+export const passwordRoutes = createRouter()
+  .openapi(forgotRoute, async (c) => {
+    await forgotPassword(c.var.services, c.req.valid('json').email);
+    return c.json(
+      {
+        status: 'accepted' as const,
+        message: 'If an account uses this address, a reset link is on its way.',
+      },
+      202,
+    );
+  })
+  .openapi(resetRoute, async (c) => {
+    await resetPassword(c.var.services, c.req.valid('json'), requestMeta(c));
+    return c.body(null, 204);
+  })
+  .openapi(reauthRoute, async (c) => {
+    const result = await reauthenticate(
+      c.var.services,
+      c.var.auth,
+      c.req.valid('json'),
+      requestMeta(c),
+    );
+    return c.json(result, 200);
+  })
+  .openapi(changeRoute, async (c) => {
+    const result = await changePassword(
+      c.var.services,
+      c.var.auth,
+      c.req.valid('json'),
+      requestMeta(c),
+    );
+    return c.json(result, 200);
+  });

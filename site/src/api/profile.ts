@@ -1,0 +1,180 @@
+import { bearer, client, problemFrom, send } from './client';
+
+export type Theme = 'system' | 'light' | 'dark';
+export type NotificationKey = 'email.security' | 'email.product' | 'email.billing' | 'push.jobs';
+export type Provider = 'openai' | 'anthropic' | 'google' | 'mistral' | 'groq';
+
+export const NOTIFICATION_KEYS: readonly NotificationKey[] = [
+  'email.security',
+  'email.product',
+  'email.billing',
+  'push.jobs',
+];
+export const PROVIDERS: readonly Provider[] = ['openai', 'anthropic', 'google', 'mistral', 'groq'];
+
+/** The signed-in user's profile. */
+export interface Profile {
+  id: string;
+  email: string;
+  name: string;
+  locale: 'fr' | 'en';
+  theme: Theme;
+  notificationPrefs: Record<NotificationKey, boolean>;
+  avatarUrl: string | null;
+  emailVerified: boolean;
+  createdAt: string;
+}
+
+export interface ProfilePatch {
+  name?: string;
+  locale?: 'fr' | 'en';
+  theme?: Theme;
+  notificationPrefs?: Partial<Record<NotificationKey, boolean>>;
+}
+
+export interface ProfileStats {
+  memberSince: string;
+  activeSessions: number;
+  passkeys: number;
+  aiKeys: number;
+  twoFactorEnabled: boolean;
+  lastSignInAt: string | null;
+  signInsLast30Days: number;
+  failedSignInsLast30Days: number;
+}
+
+export interface ActivityEvent {
+  id: string;
+  action: string;
+  at: string;
+  ip: string | null;
+  device: string | null;
+  metadata: Record<string, string | number | boolean | null>;
+}
+
+/** One saved AI key: only its last four characters ever come back. */
+export interface AiKey {
+  id: string;
+  provider: Provider;
+  label: string | null;
+  last4: string;
+  keyVersion: number;
+  lastTestedAt: string | null;
+  lastTestOk: boolean | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface KeyTestResult {
+  ok: boolean;
+  provider: Provider;
+  detail: string;
+  models?: number;
+}
+
+export async function getProfile(accessToken: string): Promise<Profile> {
+  const res = await send(() => client.api.profile.$get(undefined, bearer(accessToken)));
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
+
+export async function updateProfile(accessToken: string, patch: ProfilePatch): Promise<Profile> {
+  const res = await send(() => client.api.profile.$patch({ json: patch }, bearer(accessToken)));
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
+
+/** Mails a confirmation link to the new address; the change waits for it. */
+export async function requestEmailChange(accessToken: string, newEmail: string): Promise<void> {
+  const res = await send(() =>
+    client.api.profile.email.$post({ json: { newEmail } }, bearer(accessToken)),
+  );
+  if (!res.ok) throw await problemFrom(res);
+}
+
+/** Confirms the new address with the token from the e-mailed link. */
+export async function confirmEmailChange(token: string): Promise<{ email: string }> {
+  const res = await send(() => client.api.profile.email.confirm.$post({ json: { token } }));
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
+
+export async function getStats(accessToken: string): Promise<ProfileStats> {
+  const res = await send(() => client.api.profile.stats.$get(undefined, bearer(accessToken)));
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
+
+export async function getActivity(
+  accessToken: string,
+  cursor?: string,
+): Promise<{ items: ActivityEvent[]; nextCursor: string | null }> {
+  const query = cursor ? { cursor, limit: '20' } : { limit: '20' };
+  const res = await send(() => client.api.profile.activity.$get({ query }, bearer(accessToken)));
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
+
+/** Uploads an image file as the avatar; the server checks its type and size. */
+export async function uploadAvatar(accessToken: string, file: Blob): Promise<void> {
+  const res = await send(() =>
+    fetch('/api/profile/avatar', {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': file.type },
+      body: file,
+    }),
+  );
+  if (!res.ok) throw await problemFrom(res);
+}
+
+/** The avatar image (it needs the access token, so it is fetched, not linked). */
+export async function fetchAvatar(accessToken: string, url: string): Promise<Blob> {
+  const res = await send(() => fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } }));
+  if (!res.ok) throw await problemFrom(res);
+  return await res.blob();
+}
+
+export async function deleteAvatar(accessToken: string): Promise<void> {
+  const res = await send(() =>
+    fetch('/api/profile/avatar', {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${accessToken}` },
+    }),
+  );
+  if (!res.ok) throw await problemFrom(res);
+}
+
+export async function listKeys(accessToken: string): Promise<AiKey[]> {
+  const res = await send(() => client.api.keys.$get(undefined, bearer(accessToken)));
+  if (!res.ok) throw await problemFrom(res);
+  return (await res.json()).items;
+}
+
+/** Adds or replaces the key for a provider. */
+export async function saveKey(
+  accessToken: string,
+  provider: Provider,
+  input: { apiKey: string; label?: string },
+): Promise<AiKey> {
+  const res = await send(() =>
+    client.api.keys[':provider'].$put({ param: { provider }, json: input }, bearer(accessToken)),
+  );
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
+
+export async function deleteKey(accessToken: string, provider: Provider): Promise<void> {
+  const res = await send(() =>
+    client.api.keys[':provider'].$delete({ param: { provider } }, bearer(accessToken)),
+  );
+  if (!res.ok) throw await problemFrom(res);
+}
+
+/** One cheap call to the provider with the saved key. */
+export async function testKey(accessToken: string, provider: Provider): Promise<KeyTestResult> {
+  const res = await send(() =>
+    client.api.keys[':provider'].test.$post({ param: { provider } }, bearer(accessToken)),
+  );
+  if (!res.ok) throw await problemFrom(res);
+  return await res.json();
+}
