@@ -1,65 +1,29 @@
 import { ApiError } from '../platform/errors';
-import { consume, type RateLimitRule } from '../platform/rate-limit';
+import { consume, type RateLimitRule, rule } from '../platform/rate-limit';
 import type { KeyValue } from '../platform/redis';
 
 /**
  * The account-recovery and account-security allowances, per IP and per account or address.
  * Every one is multiplied by RATE_LIMIT_MULTIPLIER like the others.
  */
-export const VERIFY_RESEND_ACCOUNT_RULE: RateLimitRule = {
-  name: 'verify-resend-account',
-  limit: 3,
-  windowSeconds: 3600,
-};
-export const VERIFY_RESEND_IP_RULE: RateLimitRule = {
-  name: 'verify-resend-ip',
-  limit: 10,
-  windowSeconds: 3600,
-};
-export const VERIFY_REQUEST_ADDRESS_RULE: RateLimitRule = {
-  name: 'verify-request-address',
-  limit: 3,
-  windowSeconds: 3600,
-};
-export const VERIFY_REQUEST_IP_RULE: RateLimitRule = {
-  name: 'verify-request-ip',
-  limit: 10,
-  windowSeconds: 3600,
-};
-export const VERIFY_EMAIL_IP_RULE: RateLimitRule = {
-  name: 'verify-email-ip',
-  limit: 30,
-  windowSeconds: 3600,
-};
-export const FORGOT_ADDRESS_RULE: RateLimitRule = {
-  name: 'forgot-address',
-  limit: 5,
-  windowSeconds: 3600,
-};
-export const FORGOT_IP_RULE: RateLimitRule = { name: 'forgot-ip', limit: 20, windowSeconds: 3600 };
-export const RESET_IP_RULE: RateLimitRule = { name: 'reset-ip', limit: 30, windowSeconds: 3600 };
-export const REAUTH_ACCOUNT_RULE: RateLimitRule = {
-  name: 'reauth-account',
-  limit: 10,
-  windowSeconds: 900,
-};
-export const REAUTH_IP_RULE: RateLimitRule = { name: 'reauth-ip', limit: 30, windowSeconds: 900 };
-export const CHANGE_PASSWORD_ACCOUNT_RULE: RateLimitRule = {
-  name: 'change-password-account',
-  limit: 10,
-  windowSeconds: 3600,
-};
+export const VERIFY_RESEND_ACCOUNT_RULE = rule('verify-resend-account', 3, 3600);
+export const VERIFY_RESEND_IP_RULE = rule('verify-resend-ip', 10, 3600);
+export const VERIFY_REQUEST_ADDRESS_RULE = rule('verify-request-address', 3, 3600);
+export const VERIFY_REQUEST_IP_RULE = rule('verify-request-ip', 10, 3600);
+export const VERIFY_EMAIL_IP_RULE = rule('verify-email-ip', 30, 3600);
+export const FORGOT_ADDRESS_RULE = rule('forgot-address', 5, 3600);
+export const FORGOT_IP_RULE = rule('forgot-ip', 20, 3600);
+export const RESET_IP_RULE = rule('reset-ip', 30, 3600);
+export const REAUTH_ACCOUNT_RULE = rule('reauth-account', 10, 900);
+export const REAUTH_IP_RULE = rule('reauth-ip', 30, 900);
+export const CHANGE_PASSWORD_ACCOUNT_RULE = rule('change-password-account', 10, 3600);
 
 /**
  * Failed sign-ins per account (normalised address) per hour, counted apart from the
  * 10-per-15-minutes attempt limiter: that one slows guessing, this one caps a slow,
  * patient attack that stays under it at 100 guesses an hour.
  */
-export const LOGIN_FAILURE_RULE: RateLimitRule = {
-  name: 'login-failures',
-  limit: 100,
-  windowSeconds: 3600,
-};
+export const LOGIN_FAILURE_RULE = rule('login-failures', 100, 3600);
 
 /**
  * Whether another sign-in attempt may be checked, given the failures already counted in the
@@ -67,10 +31,10 @@ export const LOGIN_FAILURE_RULE: RateLimitRule = {
  */
 export function failuresAllowAttempt(
   failures: number,
-  rule: RateLimitRule = LOGIN_FAILURE_RULE,
+  failureRule: RateLimitRule = LOGIN_FAILURE_RULE,
   multiplier = 1,
 ): boolean {
-  return failures < Math.max(1, Math.floor(rule.limit * multiplier));
+  return failures < Math.max(1, Math.floor(failureRule.limit * multiplier));
 }
 
 const failureKey = (subject: string) => `rl:${LOGIN_FAILURE_RULE.name}:${subject}`;

@@ -3,7 +3,6 @@ import { requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
 import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
-import { sessionBody, setRefreshCookie } from './cookies';
 import {
   LoginOptionsRequestSchema,
   LoginOptionsResponseSchema,
@@ -25,7 +24,7 @@ import {
   verifyRegistration,
 } from './passkeys';
 import { requestMeta } from './request-meta';
-import { SessionResponseSchema } from './schemas';
+import { sessionResponse, signedIn } from './session-response';
 
 const TAGS = ['passkeys'];
 const security = [{ bearerAuth: [] }];
@@ -97,10 +96,7 @@ const loginVerifyRoute = createRoute({
   middleware: [loginIp] as const,
   request: { body: jsonBody(LoginVerifySchema) },
   responses: {
-    200: {
-      description: 'Signed in',
-      content: { 'application/json': { schema: SessionResponseSchema } },
-    },
+    200: sessionResponse('Signed in'),
     ...problemResponses(400, 401, 403, 413, 415, 429),
   },
 });
@@ -170,16 +166,8 @@ export const passkeyRoutes = createRouter()
   })
   .openapi(loginOptionsRoute, async (c) => c.json(await loginOptions(c.var.services), 200))
   .openapi(loginVerifyRoute, async (c) => {
-    const { services } = c.var;
-    const session = await loginWithPasskey(services, c.req.valid('json'), requestMeta(c));
-    setRefreshCookie(c, session.refreshToken);
-    services.background(
-      services.notifier.publish(session.user.id, {
-        type: 'session.started',
-        data: { userAgent: c.req.header('User-Agent') ?? null },
-      }),
-    );
-    return c.json(sessionBody(session), 200);
+    const session = await loginWithPasskey(c.var.services, c.req.valid('json'), requestMeta(c));
+    return c.json(signedIn(c, session), 200);
   })
   .openapi(listRoute, async (c) => {
     return c.json({ items: await listPasskeys(c.var.services, c.var.auth.userId) }, 200);

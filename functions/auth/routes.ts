@@ -8,8 +8,9 @@ import { rateLimitByIp } from '../platform/rate-limit';
 import { COOKIE_PATH, REFRESH_COOKIE, sessionBody, setRefreshCookie } from './cookies';
 import { localeFrom } from './mail';
 import { requestMeta } from './request-meta';
-import { LoginSchema, MeResponseSchema, RegisterSchema, SessionResponseSchema } from './schemas';
+import { LoginSchema, MeResponseSchema, RegisterSchema } from './schemas';
 import { currentUser, login, logout, refresh, register } from './service';
+import { sessionResponse, signedIn } from './session-response';
 import { LoginResponseSchema } from './two-factor-schemas';
 
 const registerRoute = createRoute({
@@ -22,10 +23,7 @@ const registerRoute = createRoute({
   middleware: [rateLimitByIp({ name: 'register-ip', limit: 10, windowSeconds: 3600 })] as const,
   request: { body: jsonBody(RegisterSchema) },
   responses: {
-    201: {
-      description: 'Account created and signed in',
-      content: { 'application/json': { schema: SessionResponseSchema } },
-    },
+    201: sessionResponse('Account created and signed in'),
     ...problemResponses(400, 409, 413, 415, 429),
   },
 });
@@ -58,10 +56,7 @@ const refreshRoute = createRoute({
     rateLimitByIp({ name: 'refresh-ip', limit: 120, windowSeconds: 900 }),
   ] as const,
   responses: {
-    200: {
-      description: 'New access token',
-      content: { 'application/json': { schema: SessionResponseSchema } },
-    },
+    200: sessionResponse('New access token'),
     ...problemResponses(401, 403, 429),
   },
 });
@@ -105,14 +100,7 @@ export const authRoutes = createRouter()
     const { services } = c.var;
     const session = await login(services, c.req.valid('json'), requestMeta(c));
     if ('twoFactorRequired' in session) return c.json(session, 200);
-    setRefreshCookie(c, session.refreshToken);
-    services.background(
-      services.notifier.publish(session.user.id, {
-        type: 'session.started',
-        data: { userAgent: c.req.header('User-Agent') ?? null },
-      }),
-    );
-    return c.json(sessionBody(session), 200);
+    return c.json(signedIn(c, session), 200);
   })
   .openapi(refreshRoute, async (c) => {
     const presented = getCookie(c, REFRESH_COOKIE);

@@ -3,9 +3,8 @@ import { requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
 import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
-import { sessionBody, setRefreshCookie } from './cookies';
 import { requestMeta } from './request-meta';
-import { SessionResponseSchema } from './schemas';
+import { sessionResponse, signedIn } from './session-response';
 import {
   completeTwoFactorLogin,
   disableTotp,
@@ -128,10 +127,7 @@ const loginSecondStepRoute = createRoute({
   middleware: [rateLimitByIp({ name: 'login-2fa-ip', limit: 60, windowSeconds: 900 })] as const,
   request: { body: jsonBody(TwoFactorLoginSchema) },
   responses: {
-    200: {
-      description: 'Signed in',
-      content: { 'application/json': { schema: SessionResponseSchema } },
-    },
+    200: sessionResponse('Signed in'),
     ...problemResponses(400, 401, 413, 415, 429),
   },
 });
@@ -166,12 +162,5 @@ export const twoFactorRoutes = createRouter()
   .openapi(loginSecondStepRoute, async (c) => {
     const { services } = c.var;
     const session = await completeTwoFactorLogin(services, c.req.valid('json'), requestMeta(c));
-    setRefreshCookie(c, session.refreshToken);
-    services.background(
-      services.notifier.publish(session.user.id, {
-        type: 'session.started',
-        data: { userAgent: c.req.header('User-Agent') ?? null },
-      }),
-    );
-    return c.json(sessionBody(session), 200);
+    return c.json(signedIn(c, session), 200);
   });

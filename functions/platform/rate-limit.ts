@@ -11,6 +11,11 @@ export interface RateLimitRule {
   windowSeconds: number;
 }
 
+/** A rule in one line: `rule('forgot-ip', 20, 3600)` is 20 per hour, counted under forgot-ip. */
+export function rule(name: string, limit: number, windowSeconds: number): RateLimitRule {
+  return { name, limit, windowSeconds };
+}
+
 export interface RateLimitResult {
   allowed: boolean;
   remaining: number;

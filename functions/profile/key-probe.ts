@@ -1,6 +1,3 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { ApiError as GoogleApiError, GoogleGenAI } from '@google/genai';
-import OpenAI from 'openai';
 import type { Secrets } from '../platform/env';
 import type { Provider } from './schemas';
 
@@ -43,13 +40,17 @@ async function listModels(
 ): Promise<number> {
   // The SDKs' own timeout is only a backstop; the caller's signal fires first.
   const timeout = timeoutMs + 1_000;
+  // The SDKs are loaded on first use: evaluating all three at isolate start costs startup
+  // CPU on every request path, and only this one needs them.
   switch (provider) {
     case 'anthropic': {
+      const { default: Anthropic } = await import('@anthropic-ai/sdk');
       const client = new Anthropic({ apiKey, baseURL: baseUrl, maxRetries: 0, timeout });
       const page = await client.models.list({ limit: 100 }, { signal });
       return page.data.length;
     }
     case 'google': {
+      const { GoogleGenAI } = await import('@google/genai');
       const client = new GoogleGenAI({
         apiKey,
         httpOptions: baseUrl ? { baseUrl, timeout } : { timeout },
@@ -60,6 +61,7 @@ async function listModels(
     default: {
       // organization/project null: never pick up OPENAI_* variables from the environment
       // and send them to another vendor.
+      const { default: OpenAI } = await import('openai');
       const client = new OpenAI({
         apiKey,
         baseURL: baseUrl,
@@ -81,7 +83,12 @@ function statusOf(err: unknown): number | undefined {
 
 /** Google answers an unknown key with 400 INVALID_ARGUMENT and the reason API_KEY_INVALID. */
 function isGoogleKeyInvalid(err: unknown): boolean {
-  return err instanceof GoogleApiError && err.status === 400 && /API_KEY_INVALID/.test(err.message);
+  return (
+    err instanceof Error &&
+    err.name === 'ApiError' &&
+    statusOf(err) === 400 &&
+    /API_KEY_INVALID/.test(err.message)
+  );
 }
 
 /**

@@ -4,12 +4,11 @@ import {
   call,
   expectProblem,
   json,
-  refreshCookie,
   registerUser,
-  type SessionBody,
   sql,
   type TestUser,
 } from '../helpers/api';
+import { expectSignedIn } from '../helpers/sessions';
 import { enrolTotp } from '../helpers/two-factor';
 import {
   type CeremonyOverrides,
@@ -148,11 +147,7 @@ describe('passkeys: registration and sign-in', () => {
     expect(options.allowCredentials ?? []).toEqual([]);
 
     const res = await passkeyLogin(authenticator);
-    expect(res.status, await res.clone().text()).toBe(200);
-    const session = await json<SessionBody>(res);
-    expect(session.user.id).toBe(user.id);
-    expect(refreshCookie(res)).toMatch(/^webox_rt=/);
-    expect((await call('/api/me', { token: session.accessToken })).status).toBe(200);
+    await expectSignedIn(res, user.id);
 
     const after = await stored(user.id);
     expect(after.keys[0]).toMatchObject({ id: passkey.id, counter: 2 });

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import {
   call,
   expectProblem,
   json,
-  refreshCookie,
   registerUser,
   type SessionBody,
   sql,
   type TestUser,
 } from '../helpers/api';
+import { connectTestRedis } from '../helpers/redis';
+import { expectSignedIn } from '../helpers/sessions';
 import { awaitFreshStep, enrolTotp, passwordStep, totpCode } from '../helpers/two-factor';
 
 interface Status {
@@ -34,24 +34,6 @@ async function sessionCount(userId: string): Promise<number> {
   const [row] = await db`select count(*)::int as n from sessions where user_id = ${userId}`;
   await db.end();
   return row?.n ?? 0;
-}
-
-/** Direct access to the test Redis, when a real one backs the stand-in (see tests/setup). */
-async function testRedis(): Promise<Redis | null> {
-  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    db: 9,
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return redis;
-  } catch {
-    redis.disconnect();
-    return null;
-  }
 }
 
 describe('two-factor: enrolment and sign-in', () => {
@@ -118,11 +100,7 @@ describe('two-factor: enrolment and sign-in', () => {
     expect(await sessionCount(user.id)).toBe(before);
 
     const res = await secondStep(String(challenge.challengeToken), { code: totpCode(secret) });
-    expect(res.status, await res.clone().text()).toBe(200);
-    const session = await json<SessionBody>(res);
-    expect(session.user.id).toBe(user.id);
-    expect(refreshCookie(res)).toMatch(/^webox_rt=/);
-    expect((await call('/api/me', { token: session.accessToken })).status).toBe(200);
+    await expectSignedIn(res, user.id);
 
     const db = sql();
     const [row] =
@@ -348,7 +326,7 @@ describe('two-factor: refusals', () => {
       'UNAUTHORIZED',
     );
 
-    const redis = await testRedis();
+    const redis = await connectTestRedis();
     if (!redis) return; // the stand-in keeps its store in memory: expiry is Redis's own job
     try {
       const expiring = await passwordStep(user);

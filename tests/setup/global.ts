@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../../tools/dev-services/stack';
 import { startAiFakes } from '../fakes/ai-providers';
+import { connectTestRedis, TEST_REDIS_DB, TEST_REDIS_URL } from '../helpers/redis';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,26 +17,22 @@ declare module 'vitest' {
   }
 }
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REDIS_DB = 9;
-
 /**
  * Rate-limit counters live in Redis and outlast a run (the seeded admin signs in on every
  * run); start each run from an empty test database when a real Redis is behind the stand-in.
  */
 async function flushTestRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL, {
-    db: REDIS_DB,
-    lazyConnect: true,
-    connectTimeout: 500,
-    maxRetriesPerRequest: 0,
-  });
-  redis.on('error', () => {});
+  // Each vitest project runs this setup, and projects may run side by side in one process:
+  // flushing again would wipe counters a running project's tests are counting on.
+  if (process.env.WEBOX_TEST_REDIS_FLUSHED) return;
+  process.env.WEBOX_TEST_REDIS_FLUSHED = '1';
+  const redis = await connectTestRedis();
+  // No Redis: the stand-in uses its in-process store, fresh for every run.
+  if (!redis) return;
   try {
-    await redis.connect();
     await redis.flushdb();
   } catch {
-    // No Redis: the stand-in uses its in-process store, fresh for every run.
+    // A Redis that refuses FLUSHDB leaves the counters; the run goes on as before.
   } finally {
     redis.disconnect();
   }
@@ -86,8 +82,8 @@ export default async function setup(project: TestProject) {
       publicHost: 'localhost',
       ephemeral: true,
       databaseUrl,
-      redisUrl: REDIS_URL,
-      redisDb: REDIS_DB,
+      redisUrl: TEST_REDIS_URL,
+      redisDb: TEST_REDIS_DB,
       testScheduled: true,
       // Key tests call the fakes; a short timeout keeps the "never answers" case quick.
       vars: { ...aiFakes.vars, AI_TEST_TIMEOUT_MS: '1500' },
