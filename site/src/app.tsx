@@ -5,7 +5,9 @@ import { AREAS } from './areas';
 import { useSession } from './auth';
 import { Layout } from './components/layout';
 import { useI18n } from './i18n';
+import { useLiveNotifications } from './notifications';
 import { ActivityPage } from './pages/activity';
+import { AdminOutboxPage } from './pages/admin-outbox';
 import { AdminUsersPage } from './pages/admin-users';
 import { ComingSoonPage } from './pages/coming-soon';
 import { ConfirmEmailPage } from './pages/confirm-email';
@@ -46,6 +48,7 @@ const MEMBER_PAGES: Record<string, (user: User) => JSX.Element> = {
   '/activity': () => <ActivityPage />,
   '/password': () => <PasswordPage />,
   '/admin/users': (user) => <AdminUsersPage user={user} />,
+  '/admin/outbox': () => <AdminOutboxPage />,
 };
 
 /** The page for a path, for a signed-in user. */
@@ -68,6 +71,7 @@ function memberPage(path: string, user: User) {
 export function App() {
   const { t } = useI18n();
   const session = useSession();
+  useLiveNotifications(session.status === 'signed-in' ? session.user.id : null);
   const { path, search } = useLocation();
   const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
   const guestPage = GUEST_PAGES[normalized];

@@ -36,6 +36,7 @@ export const AREAS: readonly Area[] = [
   { id: 'sessions', path: '/sessions', label: 'area.sessions' },
   { id: 'admin', path: '/admin', label: 'area.admin', about: 'about.admin', adminOnly: true },
   { id: 'admin-users', path: '/admin/users', label: 'area.adminUsers', adminOnly: true },
+  { id: 'admin-outbox', path: '/admin/outbox', label: 'area.adminOutbox', adminOnly: true },
 ];
 
 /** The areas this user may see. */

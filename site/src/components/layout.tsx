@@ -6,6 +6,7 @@ import { signOut } from '../auth';
 import { LANGS, setLang, useI18n } from '../i18n';
 import { Link, useLocation } from '../router';
 import { setTheme, useTheme } from '../theme';
+import { Toasts } from './toasts';
 
 function LanguageSwitch() {
   const { t, lang } = useI18n();
@@ -211,6 +212,7 @@ export function Layout({ user, children }: { user: User | null; children: Compon
       <main id="main" ref={main} class="main" tabIndex={-1}>
         {children}
       </main>
+      <Toasts />
     </div>
   );
 }
