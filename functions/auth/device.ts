@@ -24,15 +24,24 @@ const firstMatch = (ua: string, table: ReadonlyArray<[RegExp, string]>) =>
   table.find(([pattern]) => pattern.test(ua))?.[1] ?? null;
 
 /**
+ * The browser and system named by a User-Agent, either null when it does not say. Pure:
+ * the site uses it too, to label devices in its own language.
+ */
+export function deviceParts(userAgent: string | null | undefined): {
+  browser: string | null;
+  system: string | null;
+} {
+  const ua = userAgent?.trim() ?? '';
+  return { browser: firstMatch(ua, BROWSERS), system: firstMatch(ua, SYSTEMS) };
+}
+
+/**
  * A short, human name for the device behind a User-Agent, for the sessions list:
  * "Chrome on Linux", "Safari on iOS", "Firefox", "Unknown device". Only a hint: the
  * header is whatever the client sends.
  */
 export function describeDevice(userAgent: string | null | undefined): string {
-  const ua = userAgent?.trim() ?? '';
-  if (!ua) return 'Unknown device';
-  const browser = firstMatch(ua, BROWSERS);
-  const system = firstMatch(ua, SYSTEMS);
+  const { browser, system } = deviceParts(userAgent);
   if (browser && system) return `${browser} on ${system}`;
   if (browser) return browser;
   if (system) return `Browser on ${system}`;

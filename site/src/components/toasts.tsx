@@ -1,4 +1,4 @@
-import { deviceParts } from '../device';
+import { deviceParts } from '../../../functions/auth/device';
 import { type translate, useI18n } from '../i18n';
 import { dismissToast, type Toast, useToasts } from '../notifications';
 
