@@ -57,7 +57,7 @@ export function toPublicUser(row: UserRow): PublicUser {
   };
 }
 
-/** The IP as Postgres `inet` accepts it, or null for placeholders. */
+/** The IP as Postgres `inet` accepts it; null when unknown (no header gives 0.0.0.0). */
 export function ipOrNull(ip: string): string | null {
   return /^[0-9a-f:.]+$/i.test(ip) && ip !== '0.0.0.0' ? ip : null;
 }

@@ -1,3 +1,4 @@
+import type { SessionSummary } from '../../../functions/auth/sessions';
 import { bearer, client, problemFrom, send } from './client';
 
 /** Whether the signed-in user's address is confirmed. */
@@ -8,17 +9,7 @@ export interface VerificationStatus {
 }
 
 /** One signed-in device as the sessions list shows it. */
-export interface SessionSummary {
-  id: string;
-  device: string;
-  userAgent: string | null;
-  location: string | null;
-  ip: string | null;
-  method: string;
-  createdAt: string;
-  lastUsedAt: string;
-  current: boolean;
-}
+export type { SessionSummary };
 
 export async function verificationStatus(accessToken: string): Promise<VerificationStatus> {
   const res = await send(() =>

@@ -1,8 +1,11 @@
+import type { ActivityEvent, ProfileStats } from '../../../functions/profile/activity';
+import type { KeySummary as AiKey, KeyTestResult } from '../../../functions/profile/keys';
+import type { NotificationKey, Provider } from '../../../functions/profile/schemas';
+import type { Profile } from '../../../functions/profile/service';
 import { bearer, client, problemFrom, send } from './client';
 
-export type Theme = 'system' | 'light' | 'dark';
-export type NotificationKey = 'email.security' | 'email.product' | 'email.billing' | 'push.jobs';
-export type Provider = 'openai' | 'anthropic' | 'google' | 'mistral' | 'groq';
+export type { NotificationKey, Provider };
+export type Theme = Profile['theme'];
 
 export const NOTIFICATION_KEYS: readonly NotificationKey[] = [
   'email.security',
@@ -12,64 +15,14 @@ export const NOTIFICATION_KEYS: readonly NotificationKey[] = [
 ];
 export const PROVIDERS: readonly Provider[] = ['openai', 'anthropic', 'google', 'mistral', 'groq'];
 
-/** The signed-in user's profile. */
-export interface Profile {
-  id: string;
-  email: string;
-  name: string;
-  locale: 'fr' | 'en';
-  theme: Theme;
-  notificationPrefs: Record<NotificationKey, boolean>;
-  avatarUrl: string | null;
-  emailVerified: boolean;
-  createdAt: string;
-}
+/** Response shapes come from the API's own types, so the two cannot drift apart. */
+export type { ActivityEvent, AiKey, KeyTestResult, Profile, ProfileStats };
 
 export interface ProfilePatch {
   name?: string;
   locale?: 'fr' | 'en';
   theme?: Theme;
   notificationPrefs?: Partial<Record<NotificationKey, boolean>>;
-}
-
-export interface ProfileStats {
-  memberSince: string;
-  activeSessions: number;
-  passkeys: number;
-  aiKeys: number;
-  twoFactorEnabled: boolean;
-  lastSignInAt: string | null;
-  signInsLast30Days: number;
-  failedSignInsLast30Days: number;
-}
-
-export interface ActivityEvent {
-  id: string;
-  action: string;
-  at: string;
-  ip: string | null;
-  device: string | null;
-  metadata: Record<string, string | number | boolean | null>;
-}
-
-/** One saved AI key: only its last four characters ever come back. */
-export interface AiKey {
-  id: string;
-  provider: Provider;
-  label: string | null;
-  last4: string;
-  keyVersion: number;
-  lastTestedAt: string | null;
-  lastTestOk: boolean | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface KeyTestResult {
-  ok: boolean;
-  provider: Provider;
-  detail: string;
-  models?: number;
 }
 
 export async function getProfile(accessToken: string): Promise<Profile> {
