@@ -34,6 +34,16 @@ export const secretsSchema = z.object({
   GOOGLE_AI_BASE_URL: z.string().url().optional(),
   MISTRAL_BASE_URL: z.string().url().optional(),
   GROQ_BASE_URL: z.string().url().optional(),
+  /** Platform keys, used when a user has not added their own for that provider. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  GOOGLE_AI_API_KEY: z.string().min(1).optional(),
+  MISTRAL_API_KEY: z.string().min(1).optional(),
+  GROQ_API_KEY: z.string().min(1).optional(),
+  /** Longest wait for a provider's first or next chunk before a reply fails (default 60 000 ms). */
+  AI_STREAM_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).optional(),
+  /** Pause between the offline provider's tokens (default 25 ms), so streaming is visible. */
+  OFFLINE_TOKEN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).optional(),
   /** How long a key test waits for the provider (default 10 000 ms); tests lower it. */
   AI_TEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).optional(),
 });

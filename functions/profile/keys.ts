@@ -215,3 +215,31 @@ export async function testKey(
   });
   return { ...result, provider };
 }
+
+/**
+ * The caller's own key for a provider in clear, for one outgoing AI call; null when there is
+ * none or it no longer decrypts (the user is then treated as having no key). Never logged.
+ */
+export async function revealKey(
+  services: Pick<Services, 'db' | 'secrets' | 'logger'>,
+  userId: string,
+  provider: Provider,
+): Promise<string | null> {
+  const [row] = await services.db
+    .select()
+    .from(aiKeys)
+    .where(and(eq(aiKeys.userId, userId), eq(aiKeys.provider, provider)))
+    .limit(1);
+  if (!row) return null;
+  try {
+    const keyring = await loadKeyring(services.secrets.ENCRYPTION_KEYS);
+    return await unseal(
+      keyring,
+      { ciphertext: row.ciphertext, iv: row.iv, version: row.keyVersion },
+      keyAad(userId, provider, row.keyVersion),
+    );
+  } catch {
+    services.logger.warn('ai key unreadable', { userId, provider, keyVersion: row.keyVersion });
+    return null;
+  }
+}

@@ -1,0 +1,118 @@
+import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import type { Database, Transaction } from '../../db/client';
+import { usageEvents, users } from '../../db/schema';
+import { ApiError } from '../platform/errors';
+
+export type Plan = 'free' | 'pro' | 'business';
+
+/**
+ * Token allowances per plan until the commerce issue sells plans. Offline models cost
+ * nothing and are not counted against them.
+ */
+export const PLAN_QUOTAS: Record<Plan, { dailyTokens: number; monthlyTokens: number }> = {
+  free: { dailyTokens: 200_000, monthlyTokens: 2_000_000 },
+  pro: { dailyTokens: 2_000_000, monthlyTokens: 40_000_000 },
+  business: { dailyTokens: 10_000_000, monthlyTokens: 200_000_000 },
+};
+
+export interface UsageRecord {
+  userId: string;
+  source: 'chat' | 'compare' | 'api' | 'generation';
+  /** Unique per billed call (message id, completion id, job step): a retry counts once. */
+  reference: string;
+  provider: (typeof usageEvents.$inferInsert)['provider'];
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  estimated: boolean;
+  costMicros: number;
+}
+
+/** Writes one ledger row; a second write with the same reference changes nothing. */
+export async function recordUsage(db: Database | Transaction, record: UsageRecord): Promise<void> {
+  await db.insert(usageEvents).values(record).onConflictDoNothing({
+    target: usageEvents.reference,
+  });
+}
+
+function startOfUtcDay(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+}
+
+function startOfUtcMonth(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+export interface QuotaStatus {
+  plan: Plan;
+  day: { used: number; limit: number; resetsAt: string };
+  month: { used: number; limit: number; resetsAt: string };
+}
+
+/** Tokens used today and this month (UTC) against the plan's allowances. */
+export async function quotaStatus(
+  db: Database,
+  userId: string,
+  now = new Date(),
+): Promise<QuotaStatus> {
+  const dayStart = startOfUtcDay(now);
+  const monthStart = startOfUtcMonth(now);
+  const tokens = sql<number>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::bigint`;
+  const [[user], [totals]] = await Promise.all([
+    db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1),
+    db
+      .select({
+        month: sql<string>`${tokens}`,
+        day: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}) filter (where ${usageEvents.createdAt} >= ${dayStart.toISOString()}), 0)::bigint`,
+      })
+      .from(usageEvents)
+      .where(
+        and(
+          eq(usageEvents.userId, userId),
+          gte(usageEvents.createdAt, monthStart),
+          ne(usageEvents.provider, 'offline'),
+        ),
+      ),
+  ]);
+  const plan = (user?.plan ?? 'free') as Plan;
+  const quota = PLAN_QUOTAS[plan];
+  const nextDay = new Date(dayStart.getTime() + 86_400_000);
+  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return {
+    plan,
+    day: {
+      used: Number(totals?.day ?? 0),
+      limit: quota.dailyTokens,
+      resetsAt: nextDay.toISOString(),
+    },
+    month: {
+      used: Number(totals?.month ?? 0),
+      limit: quota.monthlyTokens,
+      resetsAt: nextMonth.toISOString(),
+    },
+  };
+}
+
+/**
+ * Refuses a new paid AI call once the daily or monthly allowance is used up: 429
+ * QUOTA_EXCEEDED naming the limit and when it resets, with Retry-After.
+ */
+export async function assertWithinQuota(
+  db: Database,
+  userId: string,
+  now = new Date(),
+): Promise<void> {
+  const status = await quotaStatus(db, userId, now);
+  for (const period of ['day', 'month'] as const) {
+    const { used, limit, resetsAt } = status[period];
+    if (used >= limit) {
+      const retryAfter = Math.max(1, Math.ceil((Date.parse(resetsAt) - now.getTime()) / 1000));
+      const name = period === 'day' ? 'daily' : 'monthly';
+      throw new ApiError(
+        'QUOTA_EXCEEDED',
+        `The ${name} token quota of the ${status.plan} plan is used up (${used} of ${limit} tokens); it resets at ${resetsAt}. Offline models stay available.`,
+        { headers: { 'Retry-After': String(retryAfter) } },
+      );
+    }
+  }
+}
