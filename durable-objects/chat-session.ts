@@ -1,4 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
+import { openDatabase } from '../db/client';
+import {
+  type AbortReason,
+  executeTurn,
+  persistTurn,
+  type TurnJob,
+  type TurnResult,
+  type TurnSink,
+} from '../functions/chat/turns';
+import type { Bindings } from '../functions/platform/env';
 import { migrate, sqlTag } from './sql';
 
 export interface StreamEvent {
@@ -19,38 +29,117 @@ const SCHEMA = [
      created_at INTEGER NOT NULL
    )`,
   'CREATE INDEX events_turn ON events (turn_id, id)',
+  // A turn's job is kept without its API key: enough to finish or fail it after a restart.
+  `CREATE TABLE turns (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     runner TEXT NOT NULL,
+     job TEXT NOT NULL,
+     result TEXT,
+     persisted INTEGER NOT NULL DEFAULT 0,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     deadline INTEGER NOT NULL,
+     stop_requested INTEGER NOT NULL DEFAULT 0,
+     finished_at INTEGER,
+     next_try INTEGER
+   )`,
 ];
 
 /** How many events one read returns at most; a client keeps reading until it is caught up. */
 export const MAX_READ = 500;
+/** How long a finished turn's events stay readable for late resumes. */
+export const KEEP_FINISHED_MS = 15 * 60_000;
+/** After its deadline, how long a remote runner has to answer a stop before the turn is failed. */
+const DEADLINE_GRACE_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
+const MAX_PERSIST_ATTEMPTS = 12;
 
 type Row = { id: number; turn_id: string; type: string; data: string; created_at: number };
+type TurnRow = {
+  id: string;
+  status: string;
+  runner: string;
+  job: string;
+  result: string | null;
+  persisted: number;
+  attempts: number;
+  deadline: number;
+  stop_requested: number;
+  finished_at: number | null;
+  next_try: number | null;
+};
+
+interface Subscriber {
+  lastId: number;
+  send(event: StreamEvent): void;
+  close(): void;
+}
+
+const encoder = new TextEncoder();
+
+/** One SSE frame; `data` is JSON and never contains a newline. */
+function frame(event: StreamEvent): Uint8Array {
+  return encoder.encode(`id: ${event.id}\nevent: ${event.type}\ndata: ${event.data}\n\n`);
+}
+
+function toEvent(row: Row): StreamEvent {
+  return {
+    id: row.id,
+    turnId: row.turn_id,
+    type: row.type,
+    data: row.data,
+    createdAt: row.created_at,
+  };
+}
+
+/** The job as stored: the key is dropped, it never touches disk. */
+function storableJob(job: TurnJob): string {
+  return JSON.stringify({ ...job, config: { ...job.config, apiKey: null } });
+}
 
 /**
  * One object per conversation: the single writer of its reply stream. Every token is
  * appended to SQLite with a monotonic id before it is sent, so a client that reconnects
- * with `Last-Event-ID` reads exactly what it missed, with no gap and no duplicate.
+ * with `Last-Event-ID` reads exactly what it missed, with no gap and no duplicate. A reply
+ * runs here (or, for compare, in one runner object per model, each holding one outgoing
+ * connection) and goes on when the browser goes away; the finished message is written to
+ * Postgres from here. An alarm is the watchdog: turns past their deadline are ended and
+ * Postgres writes that failed are retried.
  */
 export class ChatSession extends DurableObject<Env> {
   private readonly sql = sqlTag(this.ctx.storage);
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly abortReasons = new Map<string, AbortReason>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void migrate(ctx, SCHEMA);
   }
 
-  /** Appends events to the log in order; returns their ids. */
+  private get bindings(): Bindings {
+    return this.env as Bindings;
+  }
+
+  /** Appends events to the log in order and hands them to live subscribers; returns their ids. */
   async append(turnId: string, events: { type: string; data: string }[]): Promise<number[]> {
+    return this.appendSync(turnId, events);
+  }
+
+  private appendSync(turnId: string, events: { type: string; data: string }[]): number[] {
     const now = Date.now();
-    const ids: number[] = [];
+    const appended: StreamEvent[] = [];
     this.ctx.storage.transactionSync(() => {
       for (const event of events) {
         const row = this.sql<{ id: number }>`INSERT INTO events (turn_id, type, data, created_at)
           VALUES (${turnId}, ${event.type}, ${event.data}, ${now}) RETURNING id`[0];
-        if (row) ids.push(row.id);
+        if (row) appended.push({ id: row.id, turnId, ...event, createdAt: now });
       }
     });
-    return ids;
+    for (const event of appended) {
+      for (const subscriber of this.subscribers) subscriber.send(event);
+    }
+    return appended.map((event) => event.id);
   }
 
   /** Events after `lastEventId` (exclusive), oldest first, optionally for one turn. */
@@ -63,17 +152,344 @@ export class ChatSession extends DurableObject<Env> {
       ? this
           .sql<Row>`SELECT * FROM events WHERE id > ${lastEventId} AND turn_id = ${options.turnId} ORDER BY id LIMIT ${limit}`
       : this.sql<Row>`SELECT * FROM events WHERE id > ${lastEventId} ORDER BY id LIMIT ${limit}`;
-    return rows.map((row) => ({
-      id: row.id,
-      turnId: row.turn_id,
-      type: row.type,
-      data: row.data,
-      createdAt: row.created_at,
-    }));
+    return rows.map(toEvent);
   }
 
   /** Drops a finished turn's events once its message is safely in Postgres. */
   async forgetTurn(turnId: string): Promise<void> {
     this.sql`DELETE FROM events WHERE turn_id = ${turnId}`;
+  }
+
+  /** The id of the newest event, 0 when the log is empty. */
+  private lastEventId(): number {
+    return this.sql<{ id: number | null }>`SELECT max(id) AS id FROM events`[0]?.id ?? 0;
+  }
+
+  private runningTurns(): TurnRow[] {
+    return this.sql<TurnRow>`SELECT * FROM turns WHERE status = 'running'`;
+  }
+
+  /**
+   * Starts replies. One job runs here; several (compare) each run in their own runner
+   * object, so no object holds more than one provider connection. Returns the event id
+   * just before the turns' first event: stream from there to see them whole.
+   */
+  async startTurns(jobs: TurnJob[]): Promise<{ after: number }> {
+    const after = this.lastEventId();
+    const remote = jobs.length > 1;
+    for (const job of jobs) {
+      this.sql`INSERT INTO turns (id, status, runner, job, deadline)
+        VALUES (${job.turnId}, 'running', ${remote ? 'remote' : 'local'}, ${storableJob(job)}, ${job.deadline})
+        ON CONFLICT(id) DO NOTHING`;
+      this.appendSync(job.turnId, [
+        {
+          type: 'start',
+          data: JSON.stringify({
+            turnId: job.turnId,
+            parentId: job.parentId,
+            model: job.model.slug,
+            displayName: job.model.displayName,
+            provider: job.model.provider,
+            offline: job.model.provider === 'offline',
+          }),
+        },
+      ]);
+    }
+    for (const job of jobs) {
+      const run = remote ? this.startRemote(job) : this.runHere(job);
+      this.ctx.waitUntil(run);
+    }
+    await this.scheduleAlarm();
+    return { after };
+  }
+
+  private async runHere(job: TurnJob): Promise<void> {
+    const controller = new AbortController();
+    this.controllers.set(job.turnId, controller);
+    const timer = setTimeout(() => this.abort(job.turnId, 'deadline'), job.deadline - Date.now());
+    try {
+      const sink: TurnSink = { text: (text) => void this.pushTextSync(job.turnId, text) };
+      const result = await executeTurn(job, sink, controller.signal, () =>
+        this.abortReasons.get(job.turnId),
+      );
+      await this.finishTurn(job.turnId, result);
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(job.turnId);
+      this.abortReasons.delete(job.turnId);
+    }
+  }
+
+  private async startRemote(job: TurnJob): Promise<void> {
+    const runner = this.runnerFor(job.turnId);
+    try {
+      await runner.runRemote(job);
+    } catch {
+      // The runner died (or could not start): the watchdog fails the turn at its deadline,
+      // keeping what was streamed. Ending it now would race a runner that is still alive.
+    }
+  }
+
+  private runnerFor(turnId: string) {
+    const ns = this.env.CHAT_SESSION;
+    return ns.get(ns.idFromName(`runner:${turnId}`));
+  }
+
+  private pushTextSync(turnId: string, text: string): void {
+    if (text) this.appendSync(turnId, [{ type: 'delta', data: JSON.stringify({ turnId, text }) }]);
+  }
+
+  /** A runner's streamed text for a turn this object owns. */
+  async pushText(turnId: string, text: string): Promise<void> {
+    const [turn] = this.sql<TurnRow>`SELECT * FROM turns WHERE id = ${turnId}`;
+    if (turn?.status === 'running') this.pushTextSync(turnId, text);
+  }
+
+  /**
+   * Ends a turn once: records the result, emits `done`, writes the message to Postgres (retried
+   * by the alarm if the database is down) and closes the streams when nothing else runs.
+   */
+  async finishTurn(turnId: string, result: TurnResult): Promise<void> {
+    const [turn] = this.sql<TurnRow>`SELECT * FROM turns WHERE id = ${turnId}`;
+    if (turn?.status !== 'running') return;
+    const now = Date.now();
+    this.sql`UPDATE turns SET status = ${result.status}, result = ${JSON.stringify(result)},
+      finished_at = ${now} WHERE id = ${turnId}`;
+    this.appendSync(turnId, [
+      {
+        type: 'done',
+        data: JSON.stringify({
+          turnId,
+          status: result.status,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          estimated: result.estimated,
+          costMicros: result.costMicros,
+          error: result.error,
+        }),
+      },
+    ]);
+    if (this.runningTurns().length === 0) {
+      for (const subscriber of this.subscribers) subscriber.close();
+      this.subscribers.clear();
+    }
+    await this.persist(turnId);
+    await this.scheduleAlarm();
+  }
+
+  private async persist(turnId: string): Promise<void> {
+    const [turn] = this.sql<TurnRow>`SELECT * FROM turns WHERE id = ${turnId}`;
+    if (!turn?.result || turn.persisted) return;
+    const job = JSON.parse(turn.job) as TurnJob;
+    const result = JSON.parse(turn.result) as TurnResult;
+    const url = this.bindings.DATABASE_URL;
+    try {
+      if (!url) throw new Error('DATABASE_URL is not set');
+      const handle = openDatabase(url);
+      try {
+        await persistTurn(handle.db, job, result);
+      } finally {
+        this.ctx.waitUntil(handle.close());
+      }
+      this.sql`UPDATE turns SET persisted = 1, next_try = NULL WHERE id = ${turnId}`;
+    } catch (err) {
+      const attempts = turn.attempts + 1;
+      const backoff = Math.min(60_000, 1_000 * 2 ** attempts);
+      this.sql`UPDATE turns SET attempts = ${attempts},
+        next_try = ${attempts >= MAX_PERSIST_ATTEMPTS ? null : Date.now() + backoff} WHERE id = ${turnId}`;
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'chat turn not saved yet',
+          turnId,
+          attempts,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
+    }
+  }
+
+  private abort(turnId: string, reason: AbortReason): boolean {
+    const controller = this.controllers.get(turnId);
+    if (!controller) return false;
+    if (!this.abortReasons.has(turnId)) this.abortReasons.set(turnId, reason);
+    controller.abort();
+    return true;
+  }
+
+  /** Stops one running turn, or every running turn; returns the ids asked to stop. */
+  async stop(turnId?: string): Promise<string[]> {
+    const targets = this.runningTurns().filter((turn) => !turnId || turn.id === turnId);
+    for (const turn of targets) {
+      if (turn.runner === 'local') this.abort(turn.id, 'user');
+      else
+        await this.runnerFor(turn.id)
+          .stopRemote(turn.id, 'user')
+          .catch(() => false);
+    }
+    return targets.map((turn) => turn.id);
+  }
+
+  /** Runner side: runs a compare column here and reports to the conversation's object. */
+  async runRemote(job: TurnJob): Promise<void> {
+    const ns = this.env.CHAT_SESSION;
+    const owner = ns.get(ns.idFromName(job.conversationId));
+    const controller = new AbortController();
+    this.controllers.set(job.turnId, controller);
+    const timer = setTimeout(() => this.abort(job.turnId, 'deadline'), job.deadline - Date.now());
+    // Text is forwarded in order, one call at a time; chunks arriving meanwhile are joined.
+    let pending = '';
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = async () => {
+      while (pending) {
+        const text = pending;
+        pending = '';
+        await owner.pushText(job.turnId, text);
+      }
+    };
+    const sink: TurnSink = {
+      text: (text) => {
+        pending += text;
+        flushing = flushing.then(flush);
+      },
+    };
+    try {
+      const result = await executeTurn(job, sink, controller.signal, () =>
+        this.abortReasons.get(job.turnId),
+      );
+      await flushing.then(flush);
+      await owner.finishTurn(job.turnId, result);
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(job.turnId);
+      this.abortReasons.delete(job.turnId);
+    }
+  }
+
+  /** Runner side: aborts the column running here. */
+  async stopRemote(turnId: string, reason: AbortReason): Promise<boolean> {
+    return this.abort(turnId, reason);
+  }
+
+  /**
+   * The conversation's events after `after` as an SSE byte stream: the backlog first, then
+   * live events, closing once no turn is running. Backlog and subscription are taken in one
+   * synchronous step, so nothing appended in between is lost or sent twice.
+   */
+  async subscribe(after: number): Promise<ReadableStream<Uint8Array>> {
+    let subscriber: Subscriber | undefined;
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    const stop = () => {
+      if (heartbeat) clearInterval(heartbeat);
+      if (subscriber) this.subscribers.delete(subscriber);
+    };
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        let lastId = after;
+        for (;;) {
+          const batch = this
+            .sql<Row>`SELECT * FROM events WHERE id > ${lastId} ORDER BY id LIMIT ${MAX_READ}`;
+          for (const row of batch) controller.enqueue(frame(toEvent(row)));
+          const last = batch.at(-1);
+          if (!last) break;
+          lastId = last.id;
+        }
+        if (this.runningTurns().length === 0) {
+          controller.close();
+          return;
+        }
+        const live: Subscriber = {
+          lastId,
+          send: (event) => {
+            if (event.id <= live.lastId) return;
+            live.lastId = event.id;
+            try {
+              controller.enqueue(frame(event));
+            } catch {
+              stop();
+            }
+          },
+          close: () => {
+            stop();
+            try {
+              controller.close();
+            } catch {
+              // Already cancelled by the reader.
+            }
+          },
+        };
+        subscriber = live;
+        this.subscribers.add(live);
+        heartbeat = setInterval(() => {
+          try {
+            controller.enqueue(encoder.encode(': keep-alive\n\n'));
+          } catch {
+            stop();
+          }
+        }, HEARTBEAT_MS);
+      },
+      cancel: stop,
+    });
+  }
+
+  /** Running turn ids, for the conversation view. */
+  async running(): Promise<string[]> {
+    return this.runningTurns().map((turn) => turn.id);
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const next = this.sql<{ at: number | null }>`SELECT min(at) AS at FROM (
+        SELECT deadline + ${DEADLINE_GRACE_MS} AS at FROM turns WHERE status = 'running'
+        UNION ALL SELECT next_try AS at FROM turns WHERE persisted = 0 AND next_try IS NOT NULL
+        UNION ALL SELECT finished_at + ${KEEP_FINISHED_MS} AS at FROM turns WHERE finished_at IS NOT NULL AND persisted = 1
+      )`[0]?.at;
+    if (next == null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next || current < Date.now()) {
+      await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 10));
+    }
+  }
+
+  /** Watchdog: ends overdue turns, retries Postgres writes, forgets old finished turns. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    for (const turn of this.runningTurns()) {
+      if (turn.deadline > now) continue;
+      const askedRunner = turn.runner === 'remote' && !turn.stop_requested;
+      if (turn.runner === 'local' && this.abort(turn.id, 'deadline')) continue;
+      if (askedRunner) {
+        this.sql`UPDATE turns SET stop_requested = 1 WHERE id = ${turn.id}`;
+        const stopped = await this.runnerFor(turn.id)
+          .stopRemote(turn.id, 'deadline')
+          .catch(() => false);
+        if (stopped && turn.deadline + DEADLINE_GRACE_MS > now) continue;
+      }
+      // Nothing is running this turn any more (the object restarted, or the runner is gone):
+      // fail it with the text that was streamed.
+      const content = this.sql<{ data: string }>`SELECT data FROM events
+        WHERE turn_id = ${turn.id} AND type = 'delta' ORDER BY id`
+        .map((row) => (JSON.parse(row.data) as { text: string }).text)
+        .join('');
+      await this.finishTurn(turn.id, {
+        status: 'failed',
+        content,
+        inputTokens: 0,
+        outputTokens: 0,
+        estimated: true,
+        costMicros: 0,
+        error: { code: 'TURN_DEADLINE', message: 'The reply took too long and was ended.' },
+      });
+    }
+    for (const turn of this.sql<TurnRow>`SELECT * FROM turns
+        WHERE persisted = 0 AND result IS NOT NULL AND next_try IS NOT NULL AND next_try <= ${now}`) {
+      await this.persist(turn.id);
+    }
+    const expired = this.sql<{ id: string }>`SELECT id FROM turns
+      WHERE persisted = 1 AND finished_at < ${now - KEEP_FINISHED_MS}`;
+    for (const { id } of expired) {
+      this.sql`DELETE FROM events WHERE turn_id = ${id}`;
+      this.sql`DELETE FROM turns WHERE id = ${id}`;
+    }
+    await this.scheduleAlarm();
   }
 }

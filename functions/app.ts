@@ -5,12 +5,17 @@ import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminRoutes } from './admin/routes';
 import { adminUserRoutes } from './admin/users-routes';
+import { agentRoutes } from './agents/routes';
 import { passkeyRoutes } from './auth/passkey-routes';
 import { passwordRoutes } from './auth/password-routes';
 import { authRoutes } from './auth/routes';
 import { sessionRoutes } from './auth/session-routes';
 import { twoFactorRoutes } from './auth/two-factor-routes';
 import { verificationRoutes } from './auth/verification-routes';
+import { chatRoutes } from './chat/routes';
+import { openAiRoutes } from './developer/openai-routes';
+import { developerRoutes } from './developer/routes';
+import { modelRoutes } from './models/routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { notificationRoutes } from './notifications/routes';
 import { errorHandler } from './platform/error-handler';
@@ -21,6 +26,8 @@ import { servicesMiddleware } from './platform/middleware/services';
 import { createRouter } from './platform/openapi';
 import { AVATAR_PATH } from './profile/avatar';
 import { profileRoutes } from './profile/routes';
+import { promptRoutes } from './prompts/routes';
+import { usageRoutes } from './usage/routes';
 
 /** JSON bodies above this are refused with 413 before anything reads them. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -50,6 +57,8 @@ app.use('/api/*', (c, next) =>
 // Health answers before the services middleware so a missing secret is reported, not thrown.
 app.route('/api', monitoringRoutes);
 app.use('/api/*', servicesMiddleware);
+// The OpenAI-compatible API: its own body limit, token auth and error shape (developer/).
+app.use('/v1/*', servicesMiddleware);
 
 const routes = app
   .route('/api', authRoutes)
@@ -61,7 +70,14 @@ const routes = app
   .route('/api', sessionRoutes)
   .route('/api', profileRoutes)
   .route('/api', twoFactorRoutes)
-  .route('/api', passkeyRoutes);
+  .route('/api', passkeyRoutes)
+  .route('/api', chatRoutes)
+  .route('/api', modelRoutes)
+  .route('/api', usageRoutes)
+  .route('/api', developerRoutes)
+  .route('/v1', openAiRoutes)
+  .route('/api', agentRoutes)
+  .route('/api', promptRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

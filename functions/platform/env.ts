@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/client';
+import type { ChatSessions } from './chat-sessions';
 import type { Logger } from './logging';
 import type { Mailer } from './mail';
 import type { Notifier } from './notifier';
@@ -65,6 +66,9 @@ export interface Services {
   queue: Queue;
   mailer: Mailer;
   notifier: Notifier;
+  chatSessions: ChatSessions;
+  /** The R2 bucket for media, attachments and avatars; keys start with the owner's prefix. */
+  media: R2Bucket;
   logger: Logger;
   secrets: Secrets;
   config: AppConfig;

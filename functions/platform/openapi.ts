@@ -67,8 +67,12 @@ export function problemResponses(...statuses: number[]) {
     409: 'Conflict with existing data',
     413: 'Body too large',
     415: 'Body is not JSON',
-    429: 'Rate limited; see Retry-After',
+    422: 'Understood but not possible (unknown model, unreadable file)',
+    424: 'An AI provider is not configured (no key)',
+    429: 'Rate limited or quota used up; see Retry-After',
+    502: 'The AI provider failed',
     503: 'A dependency is unavailable',
+    504: 'The AI provider did not answer in time',
   };
   return Object.fromEntries(
     statuses.map((status) => [

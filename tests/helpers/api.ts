@@ -22,6 +22,7 @@ export interface CallOptions {
   cookie?: string;
   ip?: string;
   headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
 /** Calls the Worker like a client would. */
@@ -42,6 +43,7 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
     headers,
     body,
     redirect: 'manual',
+    signal: options.signal,
   });
 }
 

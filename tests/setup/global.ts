@@ -86,7 +86,7 @@ export default async function setup(project: TestProject) {
       redisDb: TEST_REDIS_DB,
       testScheduled: true,
       // Key tests call the fakes; a short timeout keeps the "never answers" case quick.
-      vars: { ...aiFakes.vars, AI_TEST_TIMEOUT_MS: '1500' },
+      vars: { ...aiFakes.vars, AI_TEST_TIMEOUT_MS: '1500', AI_STREAM_TIMEOUT_MS: '1500' },
       verbose: Boolean(process.env.TEST_VERBOSE),
       log: (line) => {
         if (process.env.TEST_VERBOSE) console.log(line);

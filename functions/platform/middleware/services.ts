@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { type DbHandle, openDatabase } from '../../../db/client';
+import { createChatSessions } from '../chat-sessions';
 import { type AppEnv, type Secrets, type Services, secretsSchema } from '../env';
 import { ApiError } from '../errors';
 import { createLogger } from '../logging';
@@ -65,6 +66,8 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
       appOrigin: config.appOrigin,
     }),
     notifier: createNotifier(c.env.NOTIFICATION_ROOM),
+    chatSessions: createChatSessions(c.env.CHAT_SESSION),
+    media: c.env.MEDIA,
     logger,
     secrets,
     config,

@@ -1,0 +1,261 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireAuth } from '../platform/middleware/auth';
+import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { rateLimitByUser } from '../platform/rate-limit';
+import {
+  createConversation,
+  deleteConversation,
+  getConversationDetail,
+  listConversations,
+  selectBranch,
+  toConversation,
+  updateConversation,
+} from './conversations';
+import { CHAT_SEND_RULE, CHAT_WRITE_RULE } from './limits';
+import {
+  ConversationCreateSchema,
+  ConversationDetailSchema,
+  ConversationListQuerySchema,
+  ConversationListSchema,
+  ConversationParamSchema,
+  ConversationPatchSchema,
+  ConversationSchema,
+  MessageParamSchema,
+  RegenerateSchema,
+  SelectBranchSchema,
+  SendMessageSchema,
+  StopSchema,
+  StreamQuerySchema,
+  TurnStartedSchema,
+} from './schemas';
+import { openStream, regenerate, sendMessage, stopReplies } from './service';
+
+const tags = ['chat'];
+const security = [{ bearerAuth: [] }];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/conversations',
+  tags,
+  security,
+  summary: 'Your conversations, most recent first; search titles and messages with q',
+  middleware: [requireAuth] as const,
+  request: { query: ConversationListQuerySchema },
+  responses: { 200: json(ConversationListSchema, 'A page'), ...problemResponses(400, 401) },
+});
+
+const createConversationRoute = createRoute({
+  method: 'post',
+  path: '/conversations',
+  tags,
+  security,
+  summary: 'Start a conversation, optionally with an agent and a model',
+  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  request: { body: jsonBody(ConversationCreateSchema) },
+  responses: {
+    201: json(ConversationSchema, 'Created'),
+    ...problemResponses(400, 401, 413, 415, 429),
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}',
+  tags,
+  security,
+  summary: 'A conversation with every message of every branch',
+  middleware: [requireAuth] as const,
+  request: { params: ConversationParamSchema },
+  responses: {
+    200: json(ConversationDetailSchema, 'The conversation'),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/conversations/{id}',
+  tags,
+  security,
+  summary: 'Rename, pin or unpin, or change the agent',
+  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  request: { params: ConversationParamSchema, body: jsonBody(ConversationPatchSchema) },
+  responses: {
+    200: json(ConversationSchema, 'Updated'),
+    ...problemResponses(400, 401, 404, 413, 415, 429),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/conversations/{id}',
+  tags,
+  security,
+  summary: 'Delete a conversation (purged for good after 30 days)',
+  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  request: { params: ConversationParamSchema },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 404, 429) },
+});
+
+const sendRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/messages',
+  tags,
+  security,
+  summary: 'Send a message; one reply per model starts streaming',
+  description:
+    'Give `model` for one reply or `models` (2–12) to compare. `editOf` makes the message a new branch beside an earlier one. The replies run in the conversation’s ChatSession object and finish even if you disconnect; read them from `streamUrl`.',
+  middleware: [requireAuth, rateLimitByUser(CHAT_SEND_RULE)] as const,
+  request: { params: ConversationParamSchema, body: jsonBody(SendMessageSchema) },
+  responses: {
+    202: json(TurnStartedSchema, 'Replies started'),
+    ...problemResponses(400, 401, 404, 413, 415, 422, 424, 429, 503),
+  },
+});
+
+const regenerateRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/messages/{messageId}/regenerate',
+  tags,
+  security,
+  summary: 'Write another reply to the same message (a new branch)',
+  middleware: [requireAuth, rateLimitByUser(CHAT_SEND_RULE)] as const,
+  request: { params: MessageParamSchema, body: jsonBody(RegenerateSchema) },
+  responses: {
+    202: json(TurnStartedSchema, 'Reply started'),
+    ...problemResponses(400, 401, 404, 413, 415, 422, 424, 429, 503),
+  },
+});
+
+const branchRoute = createRoute({
+  method: 'put',
+  path: '/conversations/{id}/active',
+  tags,
+  security,
+  summary: 'Show another branch (or continue from a compared answer)',
+  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  request: { params: ConversationParamSchema, body: jsonBody(SelectBranchSchema) },
+  responses: {
+    200: json(z.object({ activeLeafId: z.string().uuid() }), 'The new active leaf'),
+    ...problemResponses(400, 401, 404, 413, 415, 429),
+  },
+});
+
+const stopRoute = createRoute({
+  method: 'post',
+  path: '/conversations/{id}/stop',
+  tags,
+  security,
+  summary: 'Stop one running reply, or all of them; what was written is kept',
+  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  request: { params: ConversationParamSchema, body: jsonBody(StopSchema) },
+  responses: {
+    200: json(z.object({ stopped: z.array(z.string()) }), 'Asked to stop'),
+    ...problemResponses(400, 401, 404, 413, 415, 429),
+  },
+});
+
+const streamRoute = createRoute({
+  method: 'get',
+  path: '/conversations/{id}/stream',
+  tags,
+  security,
+  summary: 'The replies as Server-Sent Events, resumable with Last-Event-ID',
+  description:
+    'Events: `start` (a reply began: turnId, model, offline), `delta` (text), `done` (status, tokens, cost, error). Each has an id; reconnect with `Last-Event-ID` (or `?after=`) to get exactly what you missed. The stream ends when no reply is running.',
+  middleware: [requireAuth] as const,
+  request: { params: ConversationParamSchema, query: StreamQuerySchema },
+  responses: {
+    200: { description: 'An SSE stream', content: { 'text/event-stream': { schema: z.string() } } },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+export const chatRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const page = await listConversations(c.var.services, c.var.auth.userId, c.req.valid('query'));
+    return c.json(page, 200);
+  })
+  .openapi(createConversationRoute, async (c) => {
+    const row = await createConversation(c.var.services, c.var.auth.userId, c.req.valid('json'));
+    return c.json(toConversation(row), 201);
+  })
+  .openapi(getRoute, async (c) => {
+    const detail = await getConversationDetail(
+      c.var.services,
+      c.var.auth.userId,
+      c.req.valid('param').id,
+    );
+    return c.json(detail, 200);
+  })
+  .openapi(patchRoute, async (c) => {
+    const row = await updateConversation(
+      c.var.services,
+      c.var.auth.userId,
+      c.req.valid('param').id,
+      c.req.valid('json'),
+    );
+    return c.json(toConversation(row), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    await deleteConversation(c.var.services, c.var.auth.userId, c.req.valid('param').id);
+    return c.body(null, 204);
+  })
+  .openapi(sendRoute, async (c) => {
+    const started = await sendMessage(
+      c.var.services,
+      c.var.auth.userId,
+      c.req.valid('param').id,
+      c.req.valid('json'),
+    );
+    return c.json(started, 202);
+  })
+  .openapi(regenerateRoute, async (c) => {
+    const { id, messageId } = c.req.valid('param');
+    const started = await regenerate(
+      c.var.services,
+      c.var.auth.userId,
+      id,
+      messageId,
+      c.req.valid('json'),
+    );
+    return c.json(started, 202);
+  })
+  .openapi(branchRoute, async (c) => {
+    const activeLeafId = await selectBranch(
+      c.var.services,
+      c.var.auth.userId,
+      c.req.valid('param').id,
+      c.req.valid('json').messageId,
+    );
+    return c.json({ activeLeafId }, 200);
+  })
+  .openapi(stopRoute, async (c) => {
+    const stopped = await stopReplies(
+      c.var.services,
+      c.var.auth.userId,
+      c.req.valid('param').id,
+      c.req.valid('json').turnId,
+    );
+    return c.json({ stopped }, 200);
+  })
+  .openapi(streamRoute, async (c) => {
+    const header = Number.parseInt(c.req.header('Last-Event-ID') ?? '', 10);
+    const after =
+      Number.isSafeInteger(header) && header >= 0 ? header : (c.req.valid('query').after ?? 0);
+    const stream = await openStream(
+      c.var.services,
+      c.var.auth.userId,
+      c.req.valid('param').id,
+      after,
+    );
+    return c.body(stream, 200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+    });
+  });
