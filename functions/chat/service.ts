@@ -245,6 +245,9 @@ export async function sendMessage(
     parentId = edited.parentId;
   }
   const compare = slugs.length > 1;
+  // Explicit times: inside one transaction now() is constant and would tie a message with
+  // its replies; ordering by time must put a parent before its children.
+  const sentAt = new Date();
   const { userRow, replies } = await services.db.transaction(async (tx) => {
     // Locks the conversation: two sends at once queue here instead of both taking the same leaf.
     await tx
@@ -262,14 +265,16 @@ export async function sendMessage(
         content: input.content,
         attachments,
         status: 'complete',
-        completedAt: new Date(),
+        createdAt: sentAt,
+        completedAt: sentAt,
       })
       .returning();
     if (!userRow) throw new ApiError('INTERNAL_SERVER_ERROR', 'The message was not saved.');
     const replies = await tx
       .insert(messages)
       .values(
-        prepared.map(({ model }) => ({
+        prepared.map(({ model }, index) => ({
+          createdAt: new Date(sentAt.getTime() + 1 + index),
           conversationId,
           userId,
           parentId: userRow.id,
