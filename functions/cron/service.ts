@@ -1,6 +1,6 @@
-import { and, isNotNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
-import { authTokens, emailOutbox, sessions } from '../../db/schema';
+import { authTokens, conversations, emailOutbox, messages, sessions } from '../../db/schema';
 import { secretsSchema } from '../platform/env';
 import { createLogger } from '../platform/logging';
 
@@ -8,11 +8,20 @@ import { createLogger } from '../platform/logging';
 const SESSION_RETENTION_DAYS = 7;
 /** Sent e-mails are kept this long in the outbox. */
 const OUTBOX_RETENTION_DAYS = 30;
+/** Deleted conversations can be restored by support this long, then are purged. */
+const CONVERSATION_RETENTION_DAYS = 30;
+/**
+ * A reply still "streaming" this long after it started lost its ChatSession object (whose
+ * own watchdog ends turns after 10 minutes): it is failed so it never spins forever.
+ */
+const STUCK_REPLY_HOURS = 1;
 
 export interface SweepResult {
   sessionsDeleted: number;
   emailsDeleted: number;
   tokensDeleted: number;
+  conversationsPurged: number;
+  repliesFailed: number;
 }
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
@@ -46,7 +55,32 @@ export async function sweep(
       .delete(authTokens)
       .where(or(lt(authTokens.expiresAt, daysAgo(1)), lt(authTokens.usedAt, daysAgo(1))))
       .returning({ id: authTokens.id });
+    const purged = await handle.db
+      .delete(conversations)
+      .where(
+        and(
+          isNotNull(conversations.deletedAt),
+          lt(conversations.deletedAt, daysAgo(CONVERSATION_RETENTION_DAYS)),
+        ),
+      )
+      .returning({ id: conversations.id });
+    const stuck = await handle.db
+      .update(messages)
+      .set({
+        status: 'failed',
+        error: { code: 'TURN_LOST', message: 'The reply was interrupted and could not finish.' },
+        completedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(messages.status, 'streaming'),
+          lt(messages.createdAt, new Date(Date.now() - STUCK_REPLY_HOURS * 3600 * 1000)),
+        ),
+      )
+      .returning({ id: messages.id });
     return {
+      conversationsPurged: purged.length,
+      repliesFailed: stuck.length,
       sessionsDeleted: deletedSessions.length,
       emailsDeleted: deletedEmails.length,
       tokensDeleted: deletedTokens.length,
