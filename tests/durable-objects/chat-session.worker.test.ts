@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 
 const sessionFor = (name: string) => env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(name));
@@ -30,5 +30,74 @@ describe('ChatSession durable object', () => {
     expect((await session.readAfter(0, { limit: 2 })).map((e) => e.data)).toEqual(['1', '2']);
     await session.forgetTurn('a');
     expect((await session.readAfter(0)).map((e) => e.turnId)).toEqual(['b']);
+  });
+});
+
+describe('ChatSession watchdog', () => {
+  it('fails a turn nobody is running any more, keeping the streamed text, and closes it once', async () => {
+    const session = sessionFor('conv-watchdog');
+    const turnId = crypto.randomUUID();
+    // A compare column whose runner vanished: the turn row says running, its deadline passed.
+    await runInDurableObject(session, async (_instance, state) => {
+      const job = JSON.stringify({
+        turnId,
+        conversationId: 'conv-watchdog',
+        config: { apiKey: null },
+      });
+      state.storage.sql.exec(
+        `INSERT INTO turns (id, status, runner, job, deadline, stop_requested)
+         VALUES (?, 'running', 'remote', ?, ?, 1)`,
+        turnId,
+        job,
+        Date.now() - 60_000,
+      );
+      await state.storage.setAlarm(Date.now() + 3_600_000);
+    });
+    await session.append(turnId, [
+      { type: 'delta', data: JSON.stringify({ turnId, text: 'Bonjour ' }) },
+      { type: 'delta', data: JSON.stringify({ turnId, text: 'à tous' }) },
+    ]);
+    expect(await session.running()).toEqual([turnId]);
+    expect(await runDurableObjectAlarm(session)).toBe(true);
+    expect(await session.running()).toEqual([]);
+    const events = await session.readAfter(0, { turnId });
+    const done = events.filter((e) => e.type === 'done');
+    expect(done).toHaveLength(1);
+    expect(JSON.parse(done[0]?.data ?? '{}')).toMatchObject({
+      status: 'failed',
+      error: { code: 'TURN_DEADLINE' },
+    });
+    // A late result from the lost runner changes nothing.
+    await session.finishTurn(turnId, {
+      status: 'complete',
+      content: 'late',
+      inputTokens: 1,
+      outputTokens: 1,
+      estimated: false,
+      costMicros: 0,
+      error: null,
+    });
+    expect((await session.readAfter(0, { turnId })).filter((e) => e.type === 'done')).toHaveLength(
+      1,
+    );
+    const stored = await runInDurableObject(session, async (_instance, state) =>
+      state.storage.sql
+        .exec<{ result: string }>('SELECT result FROM turns WHERE id = ?', turnId)
+        .one(),
+    );
+    expect(JSON.parse(stored.result)).toMatchObject({
+      status: 'failed',
+      content: 'Bonjour à tous',
+    });
+  });
+
+  it('streams the backlog then closes when no turn runs', async () => {
+    const session = sessionFor('conv-backlog');
+    await session.append('t1', [
+      { type: 'delta', data: JSON.stringify({ turnId: 't1', text: 'a' }) },
+    ]);
+    const stream = await session.subscribe(0);
+    const text = await new Response(stream).text();
+    expect(text).toMatch(/^id: \d+\nevent: delta\ndata: \{"turnId":"t1","text":"a"\}\n\n$/);
   });
 });
