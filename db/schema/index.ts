@@ -1,4 +1,5 @@
 export * from './auth';
 export * from './chat';
+export * from './commerce';
 export * from './notifications';
 export * from './profile';
