@@ -5,7 +5,12 @@ import type { Secrets, Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { providerEndpoint } from '../profile/key-probe';
 import { revealKey } from '../profile/keys';
-import type { ProviderConfig, ProviderName, RemoteProvider } from './providers/types';
+import {
+  PROVIDERS,
+  type ProviderConfig,
+  type ProviderName,
+  type RemoteProvider,
+} from './providers/types';
 
 export type ModelRow = typeof aiModels.$inferSelect;
 
@@ -36,18 +41,21 @@ export async function listModels(
 /** An enabled registry model by slug, or MODEL_UNAVAILABLE naming it. */
 export async function requireModel(db: Database, slug: string): Promise<ModelRow> {
   const parts = parseSlug(slug);
-  const [row] = parts
-    ? await db
-        .select()
-        .from(aiModels)
-        .where(
-          and(
-            eq(aiModels.provider, parts.provider as ProviderName),
-            eq(aiModels.modelId, parts.modelId),
-          ),
-        )
-        .limit(1)
-    : [];
+  // An unknown provider is not an enum value: asking Postgres would fail the query, not miss.
+  const known = parts !== null && (PROVIDERS as readonly string[]).includes(parts.provider);
+  const [row] =
+    parts && known
+      ? await db
+          .select()
+          .from(aiModels)
+          .where(
+            and(
+              eq(aiModels.provider, parts.provider as ProviderName),
+              eq(aiModels.modelId, parts.modelId),
+            ),
+          )
+          .limit(1)
+      : [];
   if (!row || !row.enabled) {
     throw new ApiError(
       'MODEL_UNAVAILABLE',

@@ -116,3 +116,123 @@ export async function assertWithinQuota(
     }
   }
 }
+
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  calls: number;
+}
+
+export interface UsageReport {
+  days: number;
+  /** First UTC day of the window, YYYY-MM-DD. */
+  from: string;
+  /** Last UTC day of the window (today), YYYY-MM-DD. */
+  to: string;
+  totals: UsageTotals;
+  /** One entry per UTC day of the window, oldest first; days without calls are zeros. */
+  daily: Array<UsageTotals & { date: string }>;
+  byModel: Array<
+    UsageTotals & { provider: UsageRecord['provider']; model: string; estimated: boolean }
+  >;
+  bySource: Array<UsageTotals & { source: UsageRecord['source'] }>;
+  quota: QuotaStatus;
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The caller's usage over the last `days` UTC days (today included): totals, a gap-free
+ * daily series, per-model and per-source breakdowns, and the quota status. Offline calls are
+ * listed (at zero cost) even though they do not count against the quota.
+ */
+export async function usageReport(
+  db: Database,
+  userId: string,
+  days: number,
+  now = new Date(),
+): Promise<UsageReport> {
+  const today = startOfUtcDay(now);
+  const since = new Date(today.getTime() - (days - 1) * 86_400_000);
+  const window = and(eq(usageEvents.userId, userId), gte(usageEvents.createdAt, since));
+  const sums = {
+    inputTokens: sql<string>`coalesce(sum(${usageEvents.inputTokens}), 0)::bigint`,
+    outputTokens: sql<string>`coalesce(sum(${usageEvents.outputTokens}), 0)::bigint`,
+    costMicros: sql<string>`coalesce(sum(${usageEvents.costMicros}), 0)::bigint`,
+    calls: sql<string>`count(*)::bigint`,
+  };
+  const day = sql<string>`to_char((${usageEvents.createdAt} at time zone 'UTC')::date, 'YYYY-MM-DD')`;
+  const [dailyRows, modelRows, sourceRows, quota] = await Promise.all([
+    db
+      .select({ date: day, ...sums })
+      .from(usageEvents)
+      .where(window)
+      .groupBy(day),
+    db
+      .select({
+        provider: usageEvents.provider,
+        model: usageEvents.model,
+        estimated: sql<boolean>`bool_or(${usageEvents.estimated})`,
+        ...sums,
+      })
+      .from(usageEvents)
+      .where(window)
+      .groupBy(usageEvents.provider, usageEvents.model),
+    db
+      .select({ source: usageEvents.source, ...sums })
+      .from(usageEvents)
+      .where(window)
+      .groupBy(usageEvents.source),
+    quotaStatus(db, userId, now),
+  ]);
+  const totalsOf = (row: Record<keyof UsageTotals, string | number>): UsageTotals => ({
+    inputTokens: Number(row.inputTokens),
+    outputTokens: Number(row.outputTokens),
+    costMicros: Number(row.costMicros),
+    calls: Number(row.calls),
+  });
+  const byDate = new Map(dailyRows.map((row) => [row.date, totalsOf(row)]));
+  const daily: UsageReport['daily'] = [];
+  for (let i = 0; i < days; i++) {
+    const date = isoDay(new Date(since.getTime() + i * 86_400_000));
+    daily.push({
+      date,
+      ...(byDate.get(date) ?? { inputTokens: 0, outputTokens: 0, costMicros: 0, calls: 0 }),
+    });
+  }
+  const totals = daily.reduce<UsageTotals>(
+    (sum, row) => ({
+      inputTokens: sum.inputTokens + row.inputTokens,
+      outputTokens: sum.outputTokens + row.outputTokens,
+      costMicros: sum.costMicros + row.costMicros,
+      calls: sum.calls + row.calls,
+    }),
+    { inputTokens: 0, outputTokens: 0, costMicros: 0, calls: 0 },
+  );
+  return {
+    days,
+    from: isoDay(since),
+    to: isoDay(today),
+    totals,
+    daily,
+    byModel: modelRows
+      .map((row) => ({
+        provider: row.provider,
+        model: row.model,
+        estimated: Boolean(row.estimated),
+        ...totalsOf(row),
+      }))
+      .sort(
+        (a, b) =>
+          b.costMicros - a.costMicros ||
+          b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens),
+      ),
+    bySource: sourceRows
+      .map((row) => ({ source: row.source, ...totalsOf(row) }))
+      .sort((a, b) => b.calls - a.calls),
+    quota,
+  };
+}

@@ -13,10 +13,12 @@ async function adapter(provider: ProviderName): Promise<StreamChat> {
     case 'google':
       return (await import('./google')).streamGoogle;
     case 'openai':
-    case 'mistral':
     case 'groq':
-      // Mistral and Groq speak the OpenAI chat-completions protocol at their own base URLs.
+      // Groq speaks the OpenAI chat-completions protocol at its own base URL.
       return (await import('./openai')).streamOpenAI;
+    case 'mistral':
+      // The same protocol, but Mistral refuses `stream_options` and `max_completion_tokens`.
+      return (await import('./openai')).streamMistral;
   }
 }
 

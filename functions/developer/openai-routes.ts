@@ -1,0 +1,162 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Database } from '../../db/client';
+import { listModels, modelSlug, requireModel } from '../models/service';
+import { ApiError } from '../platform/errors';
+import { limitBody } from '../platform/middleware/body-limit';
+import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { rateLimitByUser } from '../platform/rate-limit';
+import { requireApiToken } from './api-auth';
+import { completeOnce, prepareCompletion, startStream } from './completions';
+import { API_CHAT_RULE } from './limits';
+import { openAiErrorHandler } from './openai-errors';
+import {
+  ChatCompletionRequestSchema,
+  ChatCompletionSchema,
+  OpenAiModelListSchema,
+  OpenAiModelParamSchema,
+  OpenAiModelSchema,
+  OpenAiModelSlugParamSchema,
+} from './schemas';
+
+/** Largest /v1 request body: images travel inline as data URLs, so this bounds them too. */
+export const API_MAX_BODY_BYTES = 1024 * 1024;
+
+const apiSecurity = [{ apiToken: [] }];
+
+const listModelsRoute = createRoute({
+  method: 'get',
+  path: '/models',
+  tags: ['openai-compatible'],
+  summary: 'List models (OpenAI-compatible)',
+  description: 'The enabled registry models; `id` is the slug to send as `model`.',
+  security: apiSecurity,
+  responses: {
+    200: {
+      description: 'Models',
+      content: { 'application/json': { schema: OpenAiModelListSchema } },
+    },
+    ...problemResponses(401),
+  },
+});
+
+const modelResponses = {
+  200: {
+    description: 'The model',
+    content: { 'application/json': { schema: OpenAiModelSchema } },
+  },
+  ...problemResponses(401, 404),
+};
+
+const getModelRoute = createRoute({
+  method: 'get',
+  path: '/models/{model}',
+  tags: ['openai-compatible'],
+  summary: 'One model (OpenAI-compatible)',
+  description:
+    'The slug URL-encoded as one segment (openai%2Fgpt-4o-mini), as OpenAI SDKs send it.',
+  security: apiSecurity,
+  request: { params: OpenAiModelSlugParamSchema },
+  responses: modelResponses,
+});
+
+const getModelByPartsRoute = createRoute({
+  method: 'get',
+  path: '/models/{provider}/{model}',
+  tags: ['openai-compatible'],
+  summary: 'One model by provider and model id (OpenAI-compatible)',
+  security: apiSecurity,
+  request: { params: OpenAiModelParamSchema },
+  responses: modelResponses,
+});
+
+const chatRoute = createRoute({
+  method: 'post',
+  path: '/chat/completions',
+  tags: ['openai-compatible'],
+  summary: 'Create a chat completion (OpenAI-compatible)',
+  description:
+    'OpenAI’s request shape with a registry slug as `model`. Uses your own provider key, else the platform’s (424 when neither). Paid models count against your quota (429 QUOTA_EXCEEDED); offline models are free. Errors are problem+json with an OpenAI-style `error` member.',
+  security: apiSecurity,
+  middleware: [rateLimitByUser(API_CHAT_RULE)] as const,
+  request: { body: jsonBody(ChatCompletionRequestSchema) },
+  responses: {
+    200: {
+      description: 'The completion (or, with stream: true, text/event-stream chunks)',
+      content: { 'application/json': { schema: ChatCompletionSchema } },
+    },
+    ...problemResponses(400, 401, 413, 415, 429, 503),
+    422: { description: 'Unknown or disabled model' },
+    424: { description: 'No key for the model’s provider' },
+    502: { description: 'The provider failed' },
+    504: { description: 'The provider did not answer in time' },
+  },
+});
+
+const toOpenAiModel = (row: Awaited<ReturnType<typeof requireModel>>) => ({
+  id: modelSlug(row),
+  object: 'model' as const,
+  created: Math.floor(row.createdAt.getTime() / 1000),
+  owned_by: row.provider,
+});
+
+/** An enabled model in OpenAI's shape; 404 (not 422) here, as OpenAI answers for a lookup. */
+async function findModel(db: Database, slug: string) {
+  try {
+    return toOpenAiModel(await requireModel(db, slug));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'MODEL_UNAVAILABLE') {
+      throw new ApiError('NOT_FOUND', `No model "${slug}"; see GET /v1/models.`);
+    }
+    throw error;
+  }
+}
+
+const v1 = createRouter();
+v1.use('*', limitBody(API_MAX_BODY_BYTES));
+v1.use('*', requireApiToken);
+v1.onError(openAiErrorHandler);
+
+/**
+ * WeBox's OpenAI-compatible API, mounted at /v1 and authenticated with personal API tokens,
+ * so OpenAI SDKs and tools work with `baseURL` set to `<origin>/v1`.
+ */
+export const openAiRoutes = v1
+  .openapi(listModelsRoute, async (c) => {
+    const rows = await listModels(c.var.services.db);
+    return c.json({ object: 'list' as const, data: rows.map(toOpenAiModel) }, 200);
+  })
+  .openapi(getModelRoute, async (c) => {
+    return c.json(await findModel(c.var.services.db, c.req.valid('param').model), 200);
+  })
+  .openapi(getModelByPartsRoute, async (c) => {
+    const { provider, model } = c.req.valid('param');
+    return c.json(await findModel(c.var.services.db, `${provider}/${model}`), 200);
+  })
+  .openapi(chatRoute, async (c) => {
+    const { services, auth } = c.var;
+    const body = c.req.valid('json');
+    const prepared = await prepareCompletion(services, auth.userId, body);
+    if (!body.stream) {
+      return c.json(await completeOnce(services, auth.userId, prepared, c.req.raw.signal), 200);
+    }
+    const { body: stream, done } = await startStream(services, auth.userId, prepared, {
+      includeUsage: body.stream_options?.include_usage === true,
+    });
+    services.background(done);
+    return c.body(stream, 200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+    });
+  });
+
+// Unknown /v1 paths answer here, so their 404 carries the OpenAI-style error too.
+v1.all('*', (c) => {
+  throw new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path} in the WeBox API.`);
+});
+
+v1.openAPIRegistry.registerComponent('securitySchemes', 'apiToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'A personal API token (wbx_…) from POST /api/tokens',
+});

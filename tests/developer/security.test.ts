@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { call, expectProblem, json, registerUser, sql } from '../helpers/api';
+import { createApiToken, expectOpenAiProblem, openAiClient, usageRows } from './helpers';
+
+const accountRoutes: Array<[string, string]> = [
+  ['GET', '/api/tokens'],
+  ['POST', '/api/tokens'],
+  ['DELETE', '/api/tokens/4a8c3f70-9d5e-4b1a-8c2e-7f6a5b4c3d21'],
+  ['GET', '/api/usage'],
+  ['GET', '/api/models'],
+];
+
+const apiRoutes: Array<[string, string]> = [
+  ['GET', '/v1/models'],
+  ['GET', '/v1/models/offline%2Foffline-brief'],
+  ['POST', '/v1/chat/completions'],
+];
+
+describe('API tokens and /v1: security', () => {
+  it.each(accountRoutes)(
+    '%s %s refuses an API token: it is not a session',
+    async (method, path) => {
+      const user = await registerUser();
+      const { token } = await createApiToken(user);
+      await expectProblem(await call(path, { method, token }), 401, 'UNAUTHORIZED');
+    },
+  );
+
+  it.each(apiRoutes)('%s %s refuses a session access token', async (method, path) => {
+    const user = await registerUser();
+    const res = await call(path, {
+      method,
+      token: user.accessToken,
+      json: method === 'POST' ? { model: 'offline/offline-brief', messages: [] } : undefined,
+    });
+    await expectOpenAiProblem(res, 401, 'UNAUTHORIZED', {
+      type: 'authentication_error',
+      code: 'invalid_api_key',
+    });
+  });
+
+  it('stores only the SHA-256 of a token, never the token itself', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user, { name: 'hashed' });
+    const db = sql();
+    try {
+      const [row] = await db<{ token_hash: string; prefix: string }[]>`
+        select token_hash, prefix from api_tokens where id = ${created.id}`;
+      expect(row?.token_hash).toBe(createHash('sha256').update(created.token).digest('hex'));
+      expect(row?.prefix).toBe(created.token.slice(0, 12));
+      const audit = await db<{ metadata: unknown }[]>`
+        select metadata from audit_log where user_id = ${user.id} and action = 'api_token.created'`;
+      expect(audit).toHaveLength(1);
+      expect(JSON.stringify(audit)).not.toContain(created.token);
+      expect(JSON.stringify(audit)).not.toContain(row?.token_hash);
+    } finally {
+      await db.end();
+    }
+    const list = await (await call('/api/tokens', { token: user.accessToken })).text();
+    expect(list).not.toContain(created.token);
+    expect(list).not.toContain(createHash('sha256').update(created.token).digest('hex'));
+  });
+
+  it('a token acts only for its owner: usage, listing and revocation stay per user', async () => {
+    const alice = await registerUser();
+    const bob = await registerUser();
+    const aliceToken = await createApiToken(alice);
+    const bobToken = await createApiToken(bob);
+
+    const completion = await openAiClient(aliceToken.token).chat.completions.create({
+      model: 'offline/offline-brief',
+      messages: [{ role: 'user', content: 'Only for Alice' }],
+    });
+    expect((await usageRows(alice.id)).map((row) => row.reference)).toEqual([completion.id]);
+    expect(await usageRows(bob.id)).toEqual([]);
+    const bobUsage = await json<{ totals: { calls: number } }>(
+      await call('/api/usage', { token: bob.accessToken }),
+    );
+    expect(bobUsage.totals.calls).toBe(0);
+
+    const bobList = await json<{ items: Array<{ id: string }> }>(
+      await call('/api/tokens', { token: bob.accessToken }),
+    );
+    expect(bobList.items.map((item) => item.id)).toEqual([bobToken.id]);
+
+    await expectProblem(
+      await call(`/api/tokens/${aliceToken.id}`, { method: 'DELETE', token: bob.accessToken }),
+      404,
+      'NOT_FOUND',
+    );
+    // Bob's attempt changed nothing: Alice's token still works.
+    expect((await openAiClient(aliceToken.token).models.list()).data.length).toBeGreaterThan(0);
+  });
+
+  it('a revoked token stops at once, even mid-session, and a new token is different', async () => {
+    const user = await registerUser();
+    const first = await createApiToken(user);
+    const client = openAiClient(first.token);
+    await client.models.list();
+    await call(`/api/tokens/${first.id}`, { method: 'DELETE', token: user.accessToken });
+    await expectOpenAiProblem(
+      await call('/v1/models', { token: first.token }),
+      401,
+      'UNAUTHORIZED',
+      { type: 'authentication_error', code: 'invalid_api_key' },
+    );
+    const second = await createApiToken(user);
+    expect(second.token).not.toBe(first.token);
+    expect(second.prefix).not.toBe(first.prefix);
+  });
+
+  it('an admin’s API token carries no admin rights', async () => {
+    const admin = await registerUser();
+    const db = sql();
+    try {
+      await db`update users set role = 'admin' where id = ${admin.id}`;
+    } finally {
+      await db.end();
+    }
+    const { token } = await createApiToken(admin);
+    await expectProblem(await call('/api/admin/models', { token }), 401, 'UNAUTHORIZED');
+  });
+
+  it('error bodies never carry a stack trace or internal detail', async () => {
+    const res = await call('/v1/chat/completions', {
+      headers: { Authorization: 'Bearer wbx_', 'Content-Type': 'application/json' },
+      body: '{',
+    });
+    const text = await res.text();
+    expect(res.status).toBe(401);
+    expect(text).not.toMatch(/at \w+ \(|node_modules|\.ts:\d+/);
+  });
+});
+
+describe('/v1 rate limit and documentation', () => {
+  it('limits chat completions per account with 429 and Retry-After', async () => {
+    const user = await registerUser();
+    const { token } = await createApiToken(user);
+    const body = { model: 'nope/unknown', messages: [{ role: 'user', content: 'Hi' }] };
+    for (let i = 0; i < 60; i++) {
+      const res = await call('/v1/chat/completions', { token, json: body });
+      expect(res.status, `request ${i + 1}`).toBe(422);
+    }
+    const limited = await call('/v1/chat/completions', { token, json: body });
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    await expectOpenAiProblem(limited, 429, 'RATE_LIMITED', {
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+    });
+    // The allowance is per account: another user's token is unaffected.
+    const other = await registerUser();
+    const otherToken = await createApiToken(other);
+    const res = await call('/v1/chat/completions', { token: otherToken.token, json: body });
+    expect(res.status).toBe(422);
+  });
+
+  it('describes /v1, tokens, models and usage in the OpenAPI document', async () => {
+    const res = await call('/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await json<{
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    }>(res);
+    for (const path of [
+      '/v1/models',
+      '/v1/chat/completions',
+      '/api/tokens',
+      '/api/tokens/{id}',
+      '/api/models',
+      '/api/admin/models',
+      '/api/admin/models/{id}',
+      '/api/usage',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/v1/chat/completions']?.post?.security).toEqual([{ apiToken: [] }]);
+    expect(doc.components.securitySchemes.apiToken).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+  });
+});
