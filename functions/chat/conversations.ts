@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { conversations, messages } from '../../db/schema';
+import { decodeCursor, encodeCursor } from '../platform/cursor';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 
@@ -129,23 +130,6 @@ export async function deleteConversation(
   if (deleted.length === 0) throw notFound();
 }
 
-function encodeCursor(row: ConversationRow): string {
-  return btoa(`${row.updatedAt.toISOString()}|${row.id}`).replaceAll('=', '');
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = atob(cursor).split('|');
-    const date = new Date(at ?? '');
-    if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(date.getTime())) throw new Error();
-    return { at: date, id };
-  } catch {
-    throw new ApiError('VALIDATION_FAILED', 'query.cursor: not a cursor from a previous page.', {
-      issues: [{ path: 'query.cursor', message: 'Not a cursor from a previous page' }],
-    });
-  }
-}
-
 /**
  * The caller's conversations, most recently active first, paged by a (updated_at, id)
  * cursor. With `q`: full-text search over titles and message text (plus a substring match
@@ -163,11 +147,9 @@ export async function listConversations(
   if (query.pinned) conditions.push(eq(conversations.pinned, query.pinned === 'true'));
   if (query.cursor) {
     const { at, id } = decodeCursor(query.cursor);
+    // Compared as Postgres timestamps: a JS Date would drop the microseconds and repeat rows.
     conditions.push(
-      or(
-        lt(conversations.updatedAt, at),
-        and(eq(conversations.updatedAt, at), lt(conversations.id, id)),
-      ),
+      sql`(${conversations.updatedAt}, ${conversations.id}) < (${at}::timestamptz, ${id}::uuid)`,
     );
   }
   let snippet: SQL<string | null> = sql<string | null>`null`;
@@ -189,7 +171,11 @@ export async function listConversations(
       ORDER BY m.created_at DESC LIMIT 1)`;
   }
   const rows = await services.db
-    .select({ conversation: conversations, snippet })
+    .select({
+      conversation: conversations,
+      snippet,
+      exactAt: sql<string>`${conversations.updatedAt}::text`,
+    })
     .from(conversations)
     .where(and(...conditions))
     .orderBy(desc(conversations.updatedAt), desc(conversations.id))
@@ -198,7 +184,10 @@ export async function listConversations(
   const last = page.at(-1);
   return {
     items: page.map((row) => ({ ...toConversation(row.conversation), snippet: row.snippet })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.conversation) : null,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ at: last.exactAt, id: last.conversation.id })
+        : null,
   };
 }
 

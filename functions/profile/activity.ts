@@ -1,5 +1,6 @@
 import { and, count, countDistinct, desc, eq, gt, inArray, isNull, like, sql } from 'drizzle-orm';
 import { aiKeys, auditLog, passkeys, sessions, users } from '../../db/schema';
+import { decodeCursor, encodeCursor } from '../platform/cursor';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 
@@ -123,40 +124,6 @@ export function publicMetadata(metadata: Record<string, unknown>): Record<string
     }
   }
   return out;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)?$/;
-
-interface Cursor {
-  at: string;
-  id: string;
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify([cursor.at, cursor.id]))
-    .replaceAll('+', '-')
-    .replaceAll('/', '_')
-    .replaceAll('=', '');
-}
-
-function decodeCursor(text: string): Cursor {
-  const invalid = () =>
-    new ApiError('VALIDATION_FAILED', 'query.cursor: This cursor is invalid.', {
-      issues: [{ path: 'query.cursor', message: 'Invalid cursor: use nextCursor as given' }],
-    });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(atob(text.replaceAll('-', '+').replaceAll('_', '/')));
-  } catch {
-    throw invalid();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
-  const [at, id] = parsed as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id) || !TIMESTAMP.test(at)) {
-    throw invalid();
-  }
-  return { at, id };
 }
 
 export interface ActivityEvent {

@@ -1,0 +1,226 @@
+import { createRoute } from '@hono/zod-openapi';
+import { requireAuth } from '../platform/middleware/auth';
+import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { rateLimitByUser } from '../platform/rate-limit';
+import { AGENT_WRITE_RULE } from './limits';
+import {
+  AgentCreateSchema,
+  AgentIdParamSchema,
+  AgentListSchema,
+  AgentPatchSchema,
+  AgentSchema,
+  SharedAgentSchema,
+  ShareLinkSchema,
+  ShareTokenParamSchema,
+} from './schemas';
+import {
+  createAgent,
+  deleteAgent,
+  duplicateAgent,
+  duplicateSharedAgent,
+  getAgent,
+  getSharedAgent,
+  listAgents,
+  shareAgent,
+  unshareAgent,
+  updateAgent,
+} from './service';
+
+const security = [{ bearerAuth: [] }];
+const agentResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: AgentSchema } },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/agents',
+  tags: ['agents'],
+  summary: 'Built-in agents and your own',
+  description:
+    'Built-in specialists first, in your profile language, then your agents, most recently changed first.',
+  security,
+  middleware: [requireAuth] as const,
+  responses: {
+    200: { description: 'Agents', content: { 'application/json': { schema: AgentListSchema } } },
+    ...problemResponses(401),
+  },
+});
+
+const createAgentRoute = createRoute({
+  method: 'post',
+  path: '/agents',
+  tags: ['agents'],
+  summary: 'Create an agent',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { body: jsonBody(AgentCreateSchema) },
+  responses: {
+    201: agentResponse('Created'),
+    ...problemResponses(400, 401, 409, 413, 415, 422, 429),
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/agents/{id}',
+  tags: ['agents'],
+  summary: 'One agent: a built-in one or your own',
+  security,
+  middleware: [requireAuth] as const,
+  request: { params: AgentIdParamSchema },
+  responses: {
+    200: agentResponse('The agent'),
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/agents/{id}',
+  tags: ['agents'],
+  summary: 'Change your agent',
+  description: 'Built-in agents are read-only (403): duplicate one to adapt it.',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { params: AgentIdParamSchema, body: jsonBody(AgentPatchSchema) },
+  responses: {
+    200: agentResponse('The updated agent'),
+    ...problemResponses(400, 401, 403, 404, 413, 415, 422, 429),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/agents/{id}',
+  tags: ['agents'],
+  summary: 'Delete your agent',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { params: AgentIdParamSchema },
+  responses: {
+    204: { description: 'Deleted' },
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const duplicateRoute = createRoute({
+  method: 'post',
+  path: '/agents/{id}/duplicate',
+  tags: ['agents'],
+  summary: 'Copy a built-in agent or one of yours into a new agent',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { params: AgentIdParamSchema },
+  responses: {
+    201: agentResponse('The copy, named "<name> (copy)"'),
+    ...problemResponses(400, 401, 404, 409, 429),
+  },
+});
+
+const shareRoute = createRoute({
+  method: 'post',
+  path: '/agents/{id}/share',
+  tags: ['agents'],
+  summary: 'Turn on a read-only share link for your agent',
+  description:
+    'Anyone signed in who has the link can read the agent and copy it. Asking again returns the same link.',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { params: AgentIdParamSchema },
+  responses: {
+    200: {
+      description: 'The share link',
+      content: { 'application/json': { schema: ShareLinkSchema } },
+    },
+    ...problemResponses(400, 401, 403, 404, 409, 429),
+  },
+});
+
+const unshareRoute = createRoute({
+  method: 'delete',
+  path: '/agents/{id}/share',
+  tags: ['agents'],
+  summary: 'Revoke your agent’s share link',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { params: AgentIdParamSchema },
+  responses: {
+    204: { description: 'Revoked (or was not shared)' },
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const sharedRoute = createRoute({
+  method: 'get',
+  path: '/agents/shared/{token}',
+  tags: ['agents'],
+  summary: 'Read an agent shared with a link',
+  description: 'Read-only; the owner is never revealed.',
+  security,
+  middleware: [requireAuth] as const,
+  request: { params: ShareTokenParamSchema },
+  responses: {
+    200: {
+      description: 'The shared agent',
+      content: { 'application/json': { schema: SharedAgentSchema } },
+    },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const duplicateSharedRoute = createRoute({
+  method: 'post',
+  path: '/agents/shared/{token}/duplicate',
+  tags: ['agents'],
+  summary: 'Add an agent shared with a link to your agents',
+  security,
+  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  request: { params: ShareTokenParamSchema },
+  responses: {
+    201: agentResponse('Your copy'),
+    ...problemResponses(400, 401, 404, 409, 429),
+  },
+});
+
+/** Agents: built-in specialists, your own, duplicates and read-only share links. */
+export const agentRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    return c.json({ items: await listAgents(c.var.services, c.var.auth.userId) }, 200);
+  })
+  .openapi(createAgentRoute, async (c) => {
+    return c.json(await createAgent(c.var.services, c.var.auth.userId, c.req.valid('json')), 201);
+  })
+  .openapi(sharedRoute, async (c) => {
+    return c.json(await getSharedAgent(c.var.services, c.req.valid('param').token), 200);
+  })
+  .openapi(duplicateSharedRoute, async (c) => {
+    const { token } = c.req.valid('param');
+    return c.json(await duplicateSharedAgent(c.var.services, c.var.auth.userId, token), 201);
+  })
+  .openapi(getRoute, async (c) => {
+    return c.json(await getAgent(c.var.services, c.var.auth.userId, c.req.valid('param').id), 200);
+  })
+  .openapi(patchRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(
+      await updateAgent(c.var.services, c.var.auth.userId, id, c.req.valid('json')),
+      200,
+    );
+  })
+  .openapi(deleteRoute, async (c) => {
+    await deleteAgent(c.var.services, c.var.auth.userId, c.req.valid('param').id);
+    return c.body(null, 204);
+  })
+  .openapi(duplicateRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(await duplicateAgent(c.var.services, c.var.auth.userId, id), 201);
+  })
+  .openapi(shareRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    return c.json(await shareAgent(c.var.services, c.var.auth.userId, id), 200);
+  })
+  .openapi(unshareRoute, async (c) => {
+    await unshareAgent(c.var.services, c.var.auth.userId, c.req.valid('param').id);
+    return c.body(null, 204);
+  });
