@@ -330,8 +330,16 @@ export class ChatSession extends DurableObject<Env> {
     return targets.map((turn) => turn.id);
   }
 
-  /** Runner side: runs a compare column here and reports to the conversation's object. */
+  /**
+   * Runner side: starts a compare column here and returns at once, so the conversation's
+   * object holds no long-lived call per column (a Worker invocation may keep only six
+   * connections open); text and the result are reported back in short calls.
+   */
   async runRemote(job: TurnJob): Promise<void> {
+    this.ctx.waitUntil(this.runColumn(job));
+  }
+
+  private async runColumn(job: TurnJob): Promise<void> {
     const ns = this.env.CHAT_SESSION;
     const owner = ns.get(ns.idFromName(job.conversationId));
     const controller = new AbortController();
@@ -359,6 +367,17 @@ export class ChatSession extends DurableObject<Env> {
       );
       await flushing.then(flush);
       await owner.finishTurn(job.turnId, result);
+    } catch (err) {
+      // The owner could not be told: its watchdog fails the turn at the deadline with the
+      // text it already has.
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          msg: 'compare column not reported',
+          turnId: job.turnId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     } finally {
       clearTimeout(timer);
       this.controllers.delete(job.turnId);

@@ -141,6 +141,26 @@ describe('chat: compare, branches and agents', () => {
     );
   });
 
+  it('stops a compare column running in its own runner object', async () => {
+    const user = await registerUser();
+    const id = await newConversation(user);
+    const models = ['offline/offline-detailed', 'offline/offline-coder'];
+    const started = await send(user, id, { content: 'Plan a long trip', models });
+    await readStream(user, id, { after: started.after, take: 6 });
+    const detailed = started.replies[0]?.id ?? '';
+    const stop = await call(`/api/conversations/${id}/stop`, {
+      token: user.accessToken,
+      json: { turnId: detailed },
+    });
+    expect((await json<{ stopped: string[] }>(stop)).stopped).toEqual([detailed]);
+    const saved = await settled(user, id);
+    const reply = saved.messages.find((m) => m.id === detailed);
+    expect(reply?.status).toBe('stopped');
+    expect(saved.messages.find((m) => m.id === started.replies[1]?.id)?.status).toBe('complete');
+    const events = await readStream(user, id, { after: started.after });
+    expect(textOf(events, detailed)).toBe(reply?.content);
+  });
+
   it('edits a message and regenerates a reply as branches, and switches between them', async () => {
     const user = await registerUser();
     const id = await newConversation(user);
