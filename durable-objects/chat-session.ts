@@ -187,6 +187,7 @@ export class ChatSession extends DurableObject<Env> {
           data: JSON.stringify({
             turnId: job.turnId,
             parentId: job.parentId,
+            batchId: job.batchId,
             model: job.model.slug,
             displayName: job.model.displayName,
             provider: job.model.provider,

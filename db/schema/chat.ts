@@ -120,6 +120,11 @@ export const messages = pgTable(
     }),
     role: messageRole('role').notNull(),
     content: text('content').notNull().default(''),
+    /**
+     * Replies written by one send share it (one per model when comparing); a regenerated
+     * reply has its own. Null for user messages.
+     */
+    batchId: uuid('batch_id'),
     /** Registry slug of the model that wrote an assistant message. */
     model: text('model'),
     provider: modelProvider('provider'),

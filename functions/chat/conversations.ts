@@ -27,6 +27,7 @@ export function toMessage(row: MessageRow) {
   return {
     id: row.id,
     parentId: row.parentId,
+    batchId: row.batchId,
     role: row.role,
     content: row.content,
     model: row.model,

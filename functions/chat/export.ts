@@ -35,6 +35,7 @@ export const ConversationFileSchema = z
         z.object({
           id: z.string().min(1).max(64),
           parentId: z.string().min(1).max(64).nullable(),
+          batchId: z.string().min(1).max(64).nullable().optional(),
           role: z.enum(['user', 'assistant']),
           content: z.string().max(MAX_MESSAGE_CHARS * 2),
           model: z.string().max(120).nullable().optional(),
@@ -85,6 +86,7 @@ function toFile(conversation: ConversationRow, rows: MessageRow[]): Conversation
     messages: parentsFirst(rows).map((row) => ({
       id: row.id,
       parentId: row.parentId,
+      batchId: row.batchId,
       role: row.role,
       content: row.content,
       model: row.model,
@@ -274,6 +276,13 @@ export async function importConversation(
   const lastId = file.messages.at(-1)?.id;
   const activeLeafId = active ?? (lastId ? newIds.get(lastId) : undefined) ?? null;
   const base = Date.now() - file.messages.length;
+  // Batch ids are remapped consistently, whatever they pointed at in the source.
+  const batchIds = new Map<string, string>();
+  for (const message of file.messages) {
+    if (message.batchId && !batchIds.has(message.batchId)) {
+      batchIds.set(message.batchId, newIds.get(message.batchId) ?? crypto.randomUUID());
+    }
+  }
   return services.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(conversations)
@@ -292,6 +301,7 @@ export async function importConversation(
       conversationId: row.id,
       userId,
       parentId: message.parentId ? (newIds.get(message.parentId) ?? null) : null,
+      batchId: message.batchId ? (batchIds.get(message.batchId) ?? null) : null,
       role: message.role,
       content: message.content,
       model: message.model ?? null,

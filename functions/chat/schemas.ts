@@ -99,6 +99,11 @@ export const MessageSchema = z
   .object({
     id: z.string().uuid(),
     parentId: z.string().uuid().nullable(),
+    batchId: z
+      .string()
+      .uuid()
+      .nullable()
+      .openapi({ description: 'Replies of one send share it: compared answers form one batch' }),
     role: z.enum(['user', 'assistant']),
     content: z.string(),
     model: z.string().nullable(),

@@ -184,6 +184,7 @@ function jobFor(
     conversationId,
     userId,
     parentId: reply.parentId ?? '',
+    batchId: reply.batchId ?? reply.id,
     source,
     model: {
       slug: modelSlug(model),
@@ -278,6 +279,7 @@ export async function sendMessage(
           conversationId,
           userId,
           parentId: userRow.id,
+          batchId: userRow.id,
           role: 'assistant' as const,
           model: modelSlug(model),
           provider: model.provider,
@@ -350,9 +352,12 @@ export async function regenerate(
   if (!entry) throw new ApiError('MODEL_UNAVAILABLE', `Model "${slug}" is not available.`);
   const parentId = target.parentId;
   const reply = await services.db.transaction(async (tx) => {
+    const id = crypto.randomUUID();
     const [reply] = await tx
       .insert(messages)
       .values({
+        id,
+        batchId: id,
         conversationId,
         userId,
         parentId,

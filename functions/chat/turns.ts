@@ -19,6 +19,8 @@ export interface TurnJob {
   conversationId: string;
   userId: string;
   parentId: string;
+  /** Shared by the replies of one send; the site shows a batch of several as columns. */
+  batchId: string;
   source: 'chat' | 'compare';
   model: {
     slug: string;

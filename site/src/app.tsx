@@ -7,8 +7,12 @@ import { Layout } from './components/layout';
 import { useI18n } from './i18n';
 import { useLiveNotifications } from './notifications';
 import { ActivityPage } from './pages/activity';
+import { AdminModelsPage } from './pages/admin-models';
 import { AdminOutboxPage } from './pages/admin-outbox';
 import { AdminUsersPage } from './pages/admin-users';
+import { AgentsPage } from './pages/agents';
+import { ApiTokensPage } from './pages/api-tokens';
+import { ChatPage } from './pages/chat';
 import { ComingSoonPage } from './pages/coming-soon';
 import { ConfirmEmailPage } from './pages/confirm-email';
 import { DashboardPage } from './pages/dashboard';
@@ -18,10 +22,12 @@ import { LoginPage } from './pages/login';
 import { MessagePage } from './pages/message';
 import { PasswordPage } from './pages/password';
 import { ProfilePage } from './pages/profile';
+import { PromptsPage } from './pages/prompts';
 import { RegisterPage } from './pages/register';
 import { ResetPage } from './pages/reset';
 import { SecurityPage } from './pages/security';
 import { SessionsPage } from './pages/sessions';
+import { UsagePage } from './pages/usage';
 import { VerifyPage } from './pages/verify';
 import { navigate, useLocation } from './router';
 
@@ -41,6 +47,7 @@ const LINK_PAGES: Record<string, () => JSX.Element> = {
 
 /** Built member pages, checked before the areas that are still to come. */
 const MEMBER_PAGES: Record<string, (user: User) => JSX.Element> = {
+  '/chat': () => <ChatPage />,
   '/sessions': () => <SessionsPage />,
   '/security': () => <SecurityPage />,
   '/profile': (user) => <ProfilePage user={user} />,
@@ -49,6 +56,11 @@ const MEMBER_PAGES: Record<string, (user: User) => JSX.Element> = {
   '/password': () => <PasswordPage />,
   '/admin/users': (user) => <AdminUsersPage user={user} />,
   '/admin/outbox': () => <AdminOutboxPage />,
+  '/agents': () => <AgentsPage />,
+  '/prompts': (user) => <PromptsPage user={user} />,
+  '/admin/models': () => <AdminModelsPage />,
+  '/usage': () => <UsagePage />,
+  '/api-tokens': () => <ApiTokensPage />,
 };
 
 /** The page for a path, for a signed-in user. */

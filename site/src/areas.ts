@@ -14,9 +14,9 @@ export interface Area {
 /** Every area, in navigation order. Areas with `about` are not built yet. */
 export const AREAS: readonly Area[] = [
   { id: 'dashboard', path: '/', label: 'area.dashboard' },
-  { id: 'chat', path: '/chat', label: 'area.chat', about: 'about.chat' },
-  { id: 'agents', path: '/agents', label: 'area.agents', about: 'about.agents' },
-  { id: 'prompts', path: '/prompts', label: 'area.prompts', about: 'about.prompts' },
+  { id: 'chat', path: '/chat', label: 'area.chat' },
+  { id: 'agents', path: '/agents', label: 'area.agents' },
+  { id: 'prompts', path: '/prompts', label: 'area.prompts' },
   { id: 'workflows', path: '/workflows', label: 'area.workflows', about: 'about.workflows' },
   { id: 'generation', path: '/generation', label: 'area.generation', about: 'about.generation' },
   { id: 'media', path: '/media', label: 'area.media', about: 'about.media' },
@@ -32,11 +32,14 @@ export const AREAS: readonly Area[] = [
   { id: 'profile', path: '/profile', label: 'area.profile' },
   { id: 'security', path: '/security', label: 'area.security' },
   { id: 'keys', path: '/keys', label: 'area.keys' },
+  { id: 'usage', path: '/usage', label: 'area.usage' },
+  { id: 'api-tokens', path: '/api-tokens', label: 'area.apiTokens' },
   { id: 'activity', path: '/activity', label: 'area.activity' },
   { id: 'sessions', path: '/sessions', label: 'area.sessions' },
   { id: 'admin', path: '/admin', label: 'area.admin', about: 'about.admin', adminOnly: true },
   { id: 'admin-users', path: '/admin/users', label: 'area.adminUsers', adminOnly: true },
   { id: 'admin-outbox', path: '/admin/outbox', label: 'area.adminOutbox', adminOnly: true },
+  { id: 'admin-models', path: '/admin/models', label: 'area.adminModels', adminOnly: true },
 ];
 
 /** The areas this user may see. */

@@ -18,11 +18,11 @@ async function upload(token: string, name: string, type: string, body: BodyInit)
   });
 }
 
-async function pdfWithText(text: string): Promise<Uint8Array> {
+async function pdfWithText(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const pdf = await PDFDocument.create();
   const page = pdf.addPage();
   page.drawText(text, { x: 50, y: 700, size: 12 });
-  return pdf.save();
+  return new Uint8Array(await pdf.save());
 }
 
 describe('chat: attachments', () => {
@@ -136,14 +136,12 @@ describe('chat: export and import', () => {
     expect(pdf.getPageCount()).toBeGreaterThanOrEqual(1);
     expect(pdf.getTitle()).toBe('Café à Paris');
 
-    const file = await (
-      await call(`/api/conversations/${id}/export?format=json`, { token })
-    ).json();
-    expect(file.messages.map((m: { role: string; parentId: string | null }) => m.role)).toEqual([
-      'user',
-      'assistant',
-      'assistant',
-    ]);
+    const file = await json<{ messages: { role: string; batchId: string | null }[] }>(
+      await call(`/api/conversations/${id}/export?format=json`, { token }),
+    );
+    const [, firstReply, secondReply] = file.messages;
+    expect(firstReply?.batchId).not.toBe(secondReply?.batchId);
+    expect(file.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant']);
     const imported = await call('/api/conversations/import', { token, json: file });
     expect(imported.status, await imported.clone().text()).toBe(201);
     const copy = await json<{ id: string; title: string }>(imported);

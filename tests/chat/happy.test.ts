@@ -116,6 +116,9 @@ describe('chat: compare, branches and agents', () => {
     const models = ['offline/offline-brief', 'offline/offline-detailed', 'offline/offline-coder'];
     const started = await send(user, id, { content: 'Count my words', models });
     expect(started.replies.map((r) => r.model)).toEqual(models);
+    expect(new Set(started.replies.map((r) => r.batchId))).toEqual(
+      new Set([started.userMessage?.id]),
+    );
     const events = await readStream(user, id, { after: started.after });
     expect(events.filter((e) => e.event === 'start')).toHaveLength(3);
     const done = events.filter((e) => e.event === 'done');

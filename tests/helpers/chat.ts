@@ -10,6 +10,7 @@ export interface SseEvent {
 export interface ApiMessage {
   id: string;
   parentId: string | null;
+  batchId: string | null;
   role: 'user' | 'assistant';
   content: string;
   model: string | null;
