@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { type Cart, MAX_LINE_QUANTITY } from '../../durable-objects/cart';
+import { type Cart, MAX_LINE_QUANTITY, MAX_LINES } from '../../durable-objects/cart';
 
 /**
  * The message of a rejected RPC call. RPC promises are caught with .then here because
@@ -68,6 +68,77 @@ describe('Cart durable object', () => {
     expect(rows).toEqual([
       { product_id: 'x', quantity: 3 },
       { product_id: 'y', quantity: 1 },
+    ]);
+  });
+
+  it('adds within a ceiling in one step and records the price seen', async () => {
+    const cart = cartFor('user:cart-5');
+    const first = await cart.add('shirt', 2, { priceSeenMinor: 2490, maxQuantity: 3 });
+    expect(first).toMatchObject({ ok: true, lines: [{ productId: 'shirt', quantity: 2 }] });
+    expect(first.lines[0]?.priceSeenMinor).toBe(2490);
+    const refused = await cart.add('shirt', 2, { priceSeenMinor: 2590, maxQuantity: 3 });
+    expect(refused).toMatchObject({ ok: false, reason: 'limit', current: 2 });
+    expect((await cart.list())[0]).toMatchObject({ quantity: 2, priceSeenMinor: 2490 });
+    const again = await cart.add('shirt', 1, { priceSeenMinor: 2590, maxQuantity: 3 });
+    expect(again.lines[0]).toMatchObject({ quantity: 3, priceSeenMinor: 2590 });
+    // Racing adds against a ceiling: exactly the ceiling gets in.
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => cart.add('mug', 1, { priceSeenMinor: 990, maxQuantity: 4 })),
+    );
+    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(4);
+    expect((await cart.list()).find((line) => line.productId === 'mug')?.quantity).toBe(4);
+    expect(await failure(cart.add('mug', 0, { priceSeenMinor: 990, maxQuantity: 9 }))).toMatch(
+      /Quantity/,
+    );
+  });
+
+  it('refuses a new product in a full cart without throwing', async () => {
+    const cart = cartFor('user:cart-6');
+    await cart.merge(
+      Array.from({ length: MAX_LINES }, (_, i) => ({ productId: `p${i}`, quantity: 1 })),
+    );
+    const outcome = await cart.add('one-more', 1, { priceSeenMinor: 1, maxQuantity: 99 });
+    expect(outcome).toMatchObject({ ok: false, reason: 'full' });
+    expect(await cart.list()).toHaveLength(MAX_LINES);
+    expect((await cart.add('p0', 1, { priceSeenMinor: 1, maxQuantity: 99 })).ok).toBe(true);
+    expect(await failure(cart.merge([{ productId: 'extra', quantity: 1 }]))).toMatch(
+      /at most 100 different products/,
+    );
+  });
+
+  it('sets a quantity with the price now seen, and keeps the old one without', async () => {
+    const cart = cartFor('user:cart-7');
+    await cart.add('a', 1, { priceSeenMinor: 100, maxQuantity: 99 });
+    expect((await cart.setQuantity('a', 3))[0]).toMatchObject({ quantity: 3, priceSeenMinor: 100 });
+    expect((await cart.setQuantity('a', 2, 120))[0]).toMatchObject({
+      quantity: 2,
+      priceSeenMinor: 120,
+    });
+    // A product not in the cart is not created by setting its quantity.
+    expect(await cart.setQuantity('b', 2, 50)).toHaveLength(1);
+  });
+
+  it('drains once and merges with per-line ceilings and prices', async () => {
+    const anon = cartFor('anon:cart-8');
+    await anon.add('plan', 1, { priceSeenMinor: 1900, maxQuantity: 1 });
+    await anon.add('book', 2, { priceSeenMinor: 1490, maxQuantity: 99 });
+    const [taken, second] = await Promise.all([anon.drain(), anon.drain()]);
+    const handedOver = [taken, second].filter((lines) => lines.length > 0);
+    expect(handedOver).toHaveLength(1);
+    expect(await anon.list()).toEqual([]);
+    const user = cartFor('user:cart-8');
+    await user.add('plan', 1, { priceSeenMinor: 1800, maxQuantity: 1 });
+    const merged = await user.merge(
+      (handedOver[0] ?? []).map((line) => ({
+        productId: line.productId,
+        quantity: line.quantity,
+        priceSeenMinor: line.priceSeenMinor,
+        maxQuantity: line.productId === 'plan' ? 1 : MAX_LINE_QUANTITY,
+      })),
+    );
+    expect(merged.map((line) => [line.productId, line.quantity, line.priceSeenMinor])).toEqual([
+      ['plan', 1, 1900],
+      ['book', 2, 1490],
     ]);
   });
 });
