@@ -91,8 +91,8 @@ describe('sign-up, sign-in and sign-out in the browser', () => {
       await expectHeading(page, `Bonjour, ${name}`);
 
       // An area that is not built yet says so instead of showing made-up content.
-      await nav.getByRole('link', { name: /^Chat/ }).click();
-      await expectHeading(page, 'Chat');
+      await nav.getByRole('link', { name: /^Workflows/ }).click();
+      await expectHeading(page, 'Workflows');
       await page.getByText('Bientôt disponible').first().waitFor(TIMEOUT);
     } finally {
       await context.close();

@@ -27,6 +27,11 @@ const ACTION_LABEL: Record<string, MessageKey> = {
   'totp.disabled': 'activity.action.totp.disabled',
   'passkey.added': 'activity.action.passkey.added',
   'passkey.removed': 'activity.action.passkey.removed',
+  'keys.rotated': 'activity.action.keys.rotated',
+  'api_token.created': 'activity.action.api_token.created',
+  'api_token.revoked': 'activity.action.api_token.revoked',
+  'admin.model.created': 'activity.action.admin.model.created',
+  'admin.model.updated': 'activity.action.admin.model.updated',
   'session.revoked': 'activity.action.session.revoked',
 };
 
