@@ -12,12 +12,23 @@ import { authRoutes } from './auth/routes';
 import { sessionRoutes } from './auth/session-routes';
 import { twoFactorRoutes } from './auth/two-factor-routes';
 import { verificationRoutes } from './auth/verification-routes';
+import { ATTACHMENT_PATH } from './chat/attachments';
+import { IMPORT_PATH } from './chat/export';
+import { chatFileRoutes } from './chat/file-routes';
 import { chatRoutes } from './chat/routes';
+import { checkoutRoutes } from './commerce/checkout-routes';
+import { PRODUCT_IMAGE_UPLOAD_PATH } from './commerce/images';
+import { invoiceRoutes } from './commerce/invoices-routes';
+import { adminOrderRoutes } from './commerce/orders-admin-routes';
+import { orderRoutes } from './commerce/orders-routes';
+import { planRoutes } from './commerce/plans-routes';
+import { commerceRoutes } from './commerce/routes';
 import { openAiRoutes } from './developer/openai-routes';
 import { developerRoutes } from './developer/routes';
 import { modelRoutes } from './models/routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { notificationRoutes } from './notifications/routes';
+import { webhookRoutes } from './payments/webhook-routes';
 import { errorHandler } from './platform/error-handler';
 import { problemResponse } from './platform/errors';
 import { accessLog } from './platform/middleware/access-log';
@@ -48,10 +59,12 @@ app.use(
   }),
 );
 /** Paths that take a larger raw body and set their own limit on the route. */
-const OWN_BODY_LIMIT = new Set([AVATAR_PATH]);
+const OWN_BODY_LIMIT = new Set([AVATAR_PATH, ATTACHMENT_PATH, IMPORT_PATH]);
 const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
 app.use('/api/*', (c, next) =>
-  OWN_BODY_LIMIT.has(c.req.path) ? next() : defaultBodyLimit(c, next),
+  OWN_BODY_LIMIT.has(c.req.path) || PRODUCT_IMAGE_UPLOAD_PATH.test(c.req.path)
+    ? next()
+    : defaultBodyLimit(c, next),
 );
 
 // Health answers before the services middleware so a missing secret is reported, not thrown.
@@ -71,13 +84,21 @@ const routes = app
   .route('/api', profileRoutes)
   .route('/api', twoFactorRoutes)
   .route('/api', passkeyRoutes)
+  .route('/api', chatFileRoutes)
   .route('/api', chatRoutes)
   .route('/api', modelRoutes)
   .route('/api', usageRoutes)
   .route('/api', developerRoutes)
   .route('/v1', openAiRoutes)
   .route('/api', agentRoutes)
-  .route('/api', promptRoutes);
+  .route('/api', promptRoutes)
+  .route('/api', commerceRoutes)
+  .route('/api', checkoutRoutes)
+  .route('/api', orderRoutes)
+  .route('/api', adminOrderRoutes)
+  .route('/api', invoiceRoutes)
+  .route('/api', planRoutes)
+  .route('/api', webhookRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

@@ -1,8 +1,10 @@
 import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { authTokens, conversations, emailOutbox, messages, sessions } from '../../db/schema';
+import { sweepPendingOrders } from '../commerce/bank-transfer';
 import { secretsSchema } from '../platform/env';
 import { createLogger } from '../platform/logging';
+import { createMailer } from '../platform/mail';
 
 /** Ended sessions are kept this long for the user's session history, then deleted. */
 const SESSION_RETENTION_DAYS = 7;
@@ -104,4 +106,19 @@ export async function runScheduled(
   }
   const result = await sweep(secrets.data.DATABASE_URL, (p) => ctx.waitUntil(p));
   logger.info('sweep done', { ...result });
+  const orderHandle = openDatabase(secrets.data.DATABASE_URL);
+  try {
+    const mailer = createMailer(orderHandle.db, logger, {
+      apiUrl: secrets.data.MAIL_API_URL,
+      apiKey: secrets.data.MAIL_API_KEY,
+      from: secrets.data.MAIL_FROM,
+    });
+    const orders = await sweepPendingOrders(
+      { db: orderHandle.db, mailer, appOrigin: env.APP_ORIGIN },
+      logger,
+    );
+    logger.info('order sweep done', { ...orders });
+  } finally {
+    ctx.waitUntil(orderHandle.close());
+  }
 }

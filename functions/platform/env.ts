@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/client';
+import type { Carts } from './carts';
 import type { ChatSessions } from './chat-sessions';
 import type { Logger } from './logging';
 import type { Mailer } from './mail';
@@ -47,6 +48,25 @@ export const secretsSchema = z.object({
   OFFLINE_TOKEN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).optional(),
   /** How long a key test waits for the provider (default 10 000 ms); tests lower it. */
   AI_TEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+  /** Stripe: the secret API key and the signing secret of the webhook endpoint. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Where the Stripe SDK sends its calls; unset means api.stripe.com (tests: the local fake). */
+  STRIPE_API_BASE: z.string().url().optional(),
+  /** PayPal REST app credentials and the id of its webhook (needed to verify deliveries). */
+  PAYPAL_CLIENT_ID: z.string().min(1).optional(),
+  PAYPAL_CLIENT_SECRET: z.string().min(1).optional(),
+  PAYPAL_WEBHOOK_ID: z.string().min(1).optional(),
+  /** PayPal API origin: https://api-m.paypal.com (default) or the sandbox; tests: the fake. */
+  PAYPAL_API_BASE: z.string().url().optional(),
+  /** The account bank transfers are paid to, shown with each order's reference. */
+  BANK_IBAN: z.string().min(1).optional(),
+  BANK_BIC: z.string().min(1).optional(),
+  BANK_HOLDER: z.string().min(1).optional(),
+  /** The seller printed on invoices (defaults to WeBox's own details). */
+  SELLER_NAME: z.string().min(1).optional(),
+  SELLER_ADDRESS: z.string().min(1).optional(),
+  SELLER_VAT_ID: z.string().min(1).optional(),
 });
 
 export type Secrets = z.infer<typeof secretsSchema>;
@@ -67,6 +87,8 @@ export interface Services {
   mailer: Mailer;
   notifier: Notifier;
   chatSessions: ChatSessions;
+  /** The per-user and per-visitor Cart objects. */
+  carts: Carts;
   /** The R2 bucket for media, attachments and avatars; keys start with the owner's prefix. */
   media: R2Bucket;
   logger: Logger;

@@ -5,6 +5,8 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../../tools/dev-services/stack';
 import { startAiFakes } from '../fakes/ai-providers';
+import { startPaypalFake } from '../fakes/paypal';
+import { startStripeFake } from '../fakes/stripe';
 import { connectTestRedis, TEST_REDIS_DB, TEST_REDIS_URL } from '../helpers/redis';
 
 declare module 'vitest' {
@@ -14,6 +16,13 @@ declare module 'vitest' {
     dbKind: 'pglite' | 'postgres';
     /** The AI vendor fakes (tests/fakes/ai-providers.ts); GET /__requests lists the calls. */
     aiFakeUrl: string;
+    /** The Stripe fake (tests/fakes/stripe.ts) and the secret webhooks are signed with. */
+    stripeFakeUrl: string;
+    stripeWebhookSecret: string;
+    /** The PayPal fake (tests/fakes/paypal.ts). */
+    paypalFakeUrl: string;
+    /** Where the stack wrote the Worker's variables (to start a second Worker with fewer). */
+    workerEnvFile: string;
   }
 }
 
@@ -74,6 +83,13 @@ export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'webox-test-'));
   const databaseUrl = dbKind === 'postgres' ? await freshPostgresDatabase() : undefined;
   const aiFakes = await startAiFakes();
+  const stripeFake = await startStripeFake();
+  const paypalFake = await startPaypalFake();
+  const closeFakes = async () => {
+    await aiFakes.close();
+    await stripeFake.close();
+    await paypalFake.close();
+  };
   let stack: Stack;
   try {
     stack = await startStack({
@@ -86,7 +102,16 @@ export default async function setup(project: TestProject) {
       redisDb: TEST_REDIS_DB,
       testScheduled: true,
       // Key tests call the fakes; a short timeout keeps the "never answers" case quick.
-      vars: { ...aiFakes.vars, AI_TEST_TIMEOUT_MS: '1500', AI_STREAM_TIMEOUT_MS: '1500' },
+      vars: {
+        ...aiFakes.vars,
+        AI_TEST_TIMEOUT_MS: '1500',
+        AI_STREAM_TIMEOUT_MS: '1500',
+        ...stripeFake.vars,
+        ...paypalFake.vars,
+        BANK_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
+        BANK_BIC: 'AGRIFRPP',
+        BANK_HOLDER: 'WeBox Test SAS',
+      },
       verbose: Boolean(process.env.TEST_VERBOSE),
       log: (line) => {
         if (process.env.TEST_VERBOSE) console.log(line);
@@ -94,16 +119,20 @@ export default async function setup(project: TestProject) {
     });
   } catch (err) {
     rmSync(stateDir, { recursive: true, force: true });
-    await aiFakes.close();
+    await closeFakes();
     throw err;
   }
   project.provide('baseUrl', stack.baseUrl);
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('dbKind', dbKind);
   project.provide('aiFakeUrl', aiFakes.url);
+  project.provide('stripeFakeUrl', stripeFake.url);
+  project.provide('stripeWebhookSecret', stripeFake.webhookSecret);
+  project.provide('paypalFakeUrl', paypalFake.url);
+  project.provide('workerEnvFile', join(stateDir, 'worker.env'));
   return async () => {
     await stack.stop();
-    await aiFakes.close();
+    await closeFakes();
     if (dbKind === 'postgres') await dropPostgresDatabase();
     rmSync(stateDir, { recursive: true, force: true });
   };

@@ -1,5 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { type DbHandle, openDatabase } from '../../../db/client';
+import { createCarts } from '../carts';
 import { createChatSessions } from '../chat-sessions';
 import { type AppEnv, type Secrets, type Services, secretsSchema } from '../env';
 import { ApiError } from '../errors';
@@ -67,6 +68,7 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     }),
     notifier: createNotifier(c.env.NOTIFICATION_ROOM),
     chatSessions: createChatSessions(c.env.CHAT_SESSION),
+    carts: createCarts(c.env.CART),
     media: c.env.MEDIA,
     logger,
     secrets,
