@@ -14,6 +14,12 @@ const stack = await startStack({
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   userEnvFile: join(ROOT, '.dev.vars'),
   testScheduled: true,
+  // Demo payee details so bank-transfer checkout works locally; .dev.vars overrides them.
+  vars: {
+    BANK_IBAN: 'FR76 0000 0000 0000 0000 0000 000',
+    BANK_BIC: 'DEMOFRPP',
+    BANK_HOLDER: 'WeBox (demo, local only)',
+  },
   verbose: true,
   log: (line) => console.log(`[dev] ${line}`),
 });
