@@ -20,13 +20,11 @@ export const AREAS: readonly Area[] = [
   { id: 'workflows', path: '/workflows', label: 'area.workflows', about: 'about.workflows' },
   { id: 'generation', path: '/generation', label: 'area.generation', about: 'about.generation' },
   { id: 'media', path: '/media', label: 'area.media', about: 'about.media' },
-  {
-    id: 'marketplace',
-    path: '/marketplace',
-    label: 'area.marketplace',
-    about: 'about.marketplace',
-  },
-  { id: 'orders', path: '/orders', label: 'area.orders', about: 'about.orders' },
+  { id: 'marketplace', path: '/marketplace', label: 'area.marketplace' },
+  { id: 'cart', path: '/cart', label: 'shop.cart.title' },
+  { id: 'wishlist', path: '/wishlist', label: 'shop.wishlist.title' },
+  { id: 'orders', path: '/orders', label: 'area.orders' },
+  { id: 'pricing', path: '/pricing', label: 'shop.pricing.title' },
   { id: 'support', path: '/support', label: 'area.support', about: 'about.support' },
   { id: 'blog', path: '/blog', label: 'area.blog', about: 'about.blog' },
   { id: 'profile', path: '/profile', label: 'area.profile' },
@@ -40,6 +38,14 @@ export const AREAS: readonly Area[] = [
   { id: 'admin-users', path: '/admin/users', label: 'area.adminUsers', adminOnly: true },
   { id: 'admin-outbox', path: '/admin/outbox', label: 'area.adminOutbox', adminOnly: true },
   { id: 'admin-models', path: '/admin/models', label: 'area.adminModels', adminOnly: true },
+  {
+    id: 'admin-products',
+    path: '/admin/products',
+    label: 'shop.admin.productsTitle',
+    adminOnly: true,
+  },
+  { id: 'admin-promos', path: '/admin/promos', label: 'shop.promos.title', adminOnly: true },
+  { id: 'admin-orders', path: '/admin/orders', label: 'shop.adminOrders.title', adminOnly: true },
 ];
 
 /** The areas this user may see. */

@@ -1,3 +1,4 @@
+import { shopEn, shopFr } from './components/shop/messages';
 import { createStore, useStore } from './store';
 
 /** The languages the UI is written in. */
@@ -6,6 +7,7 @@ export type Lang = 'fr' | 'en';
 export const LANGS: readonly Lang[] = ['fr', 'en'];
 
 const en = {
+  ...shopEn,
   'app.name': 'WeBox',
   'app.tagline': 'Many AI models, one workspace.',
   'app.loading': 'Loading…',
@@ -417,6 +419,11 @@ const en = {
   'activity.action.totp.disabled': 'Two-factor sign-in turned off',
   'activity.action.passkey.added': 'Passkey added',
   'activity.action.passkey.removed': 'Passkey removed',
+  'activity.action.keys.rotated': 'AI keys re-encrypted',
+  'activity.action.api_token.created': 'API token created',
+  'activity.action.api_token.revoked': 'API token revoked',
+  'activity.action.admin.model.created': 'Model added to the registry',
+  'activity.action.admin.model.updated': 'Model updated in the registry',
   'activity.action.session.revoked': 'Session signed out',
   'area.security': 'Security',
   'auth.or': 'or',
@@ -666,6 +673,7 @@ const en = {
 export type MessageKey = keyof typeof en;
 
 const fr: Record<MessageKey, string> = {
+  ...shopFr,
   'app.name': 'WeBox',
   'app.tagline': 'De nombreux modèles d’IA, un seul espace de travail.',
   'app.loading': 'Chargement…',
@@ -1092,6 +1100,11 @@ const fr: Record<MessageKey, string> = {
   'activity.action.totp.disabled': 'Double authentification désactivée',
   'activity.action.passkey.added': 'Passkey ajoutée',
   'activity.action.passkey.removed': 'Passkey supprimée',
+  'activity.action.keys.rotated': 'Clés d’IA rechiffrées',
+  'activity.action.api_token.created': 'Jeton d’API créé',
+  'activity.action.api_token.revoked': 'Jeton d’API révoqué',
+  'activity.action.admin.model.created': 'Modèle ajouté au registre',
+  'activity.action.admin.model.updated': 'Modèle modifié dans le registre',
   'activity.action.session.revoked': 'Session déconnectée',
   'area.security': 'Sécurité',
   'auth.or': 'ou',

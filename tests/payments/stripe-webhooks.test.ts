@@ -344,7 +344,7 @@ describe('stripe webhook: a database failure mid-fulfilment', () => {
       );
       const [stuck] = await db<
         { n: number }[]
-      >`select count(*)::int as n from orders where status = 'paid'`;
+      >`select count(*)::int as n from orders where status = 'paid' and user_id = ${user.id}`;
       expect(stuck?.n).toBe(0);
     } finally {
       await db.unsafe(`drop trigger if exists ${tag} on invoices`);

@@ -1,0 +1,231 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiProblem } from '../api/client';
+import {
+  cancelSubscription,
+  listPlans,
+  mySubscription,
+  type PlanOffer,
+  subscribe,
+} from '../api/shop';
+import { authed, useSession } from '../auth';
+import { ProblemAlert } from '../components/form';
+import {
+  attempt,
+  formatDate,
+  formatMoney,
+  newIdempotencyKey,
+  signInFirst,
+} from '../components/shop/shop';
+import { ShopLinks } from '../components/shop/widgets';
+import { type MessageKey, useI18n } from '../i18n';
+import { useLocation } from '../router';
+
+type Interval = 'month' | 'year';
+type Mine = Awaited<ReturnType<typeof mySubscription>>;
+
+const PLAN_KEYS: Record<PlanOffer['plan'], MessageKey> = {
+  free: 'shop.plan.free',
+  pro: 'shop.plan.pro',
+  business: 'shop.plan.business',
+};
+
+const PLAN_ABOUT: Record<PlanOffer['plan'], MessageKey> = {
+  free: 'shop.plan.free.about',
+  pro: 'shop.plan.pro.about',
+  business: 'shop.plan.business.about',
+};
+
+const RANK: Record<PlanOffer['plan'], number> = { free: 0, pro: 1, business: 2 };
+
+/** The plans with their token quotas and prices, and subscription through Stripe Checkout. */
+export function PricingPage() {
+  const { t, lang } = useI18n();
+  const session = useSession();
+  const { search } = useLocation();
+  const signedIn = session.status === 'signed-in';
+  const [plans, setPlans] = useState<PlanOffer[] | null>(null);
+  const [mine, setMine] = useState<Mine | null>(null);
+  const [interval, setBillingInterval] = useState<Interval>('month');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    document.title = `${t('shop.pricing.title')} · WeBox`;
+  }, [t]);
+
+  useEffect(() => {
+    void attempt(async () => setPlans(await listPlans(lang)), setProblem);
+  }, [lang]);
+
+  useEffect(() => {
+    if (!signedIn) {
+      setMine(null);
+      return;
+    }
+    void attempt(async () => setMine(await authed(mySubscription)), setProblem);
+  }, [signedIn]);
+
+  async function start(plan: 'pro' | 'business') {
+    if (!signedIn) {
+      signInFirst();
+      return;
+    }
+    setBusy(plan);
+    setProblem(null);
+    setNotice(null);
+    await attempt(
+      async () => {
+        const key = newIdempotencyKey();
+        const { redirectUrl } = await authed((token) => subscribe(token, plan, interval, key));
+        window.location.assign(redirectUrl);
+      },
+      (error) => {
+        if (error.problem.code === 'PAYMENT_NOT_CONFIGURED')
+          setNotice(t('shop.pricing.notConfigured'));
+        else setProblem(error);
+      },
+    );
+    setBusy(null);
+  }
+
+  async function cancel() {
+    setBusy('cancel');
+    setProblem(null);
+    await attempt(async () => {
+      const subscription = await authed(cancelSubscription);
+      setMine((old) => (old ? { ...old, subscription } : old));
+    }, setProblem);
+    setBusy(null);
+  }
+
+  const subscribed = new URLSearchParams(search).get('subscribed');
+  const number = new Intl.NumberFormat(lang);
+  const current = mine?.plan ?? (session.status === 'signed-in' ? session.user.plan : null);
+  const subscription = mine?.subscription ?? null;
+
+  return (
+    <div class="page shop-page">
+      <div class="shop-head">
+        <h1 tabIndex={-1}>{t('shop.pricing.title')}</h1>
+        <ShopLinks />
+      </div>
+      <p class="muted">{t('shop.pricing.intro')}</p>
+      {(subscribed === 'pro' || subscribed === 'business') && (
+        <p class="alert alert-info" role="status">
+          {t('shop.pricing.thanks', { plan: t(PLAN_KEYS[subscribed]) })}
+        </p>
+      )}
+      {problem && <ProblemAlert problem={problem} other={[]} />}
+      {notice && (
+        <p class="alert alert-error" role="alert">
+          {notice}
+        </p>
+      )}
+      {subscription && subscription.status !== 'canceled' && (
+        <section class="card">
+          <p>
+            {t('shop.pricing.subscribed', { plan: t(PLAN_KEYS[subscription.plan]) })}{' '}
+            {subscription.currentPeriodEnd &&
+              t(subscription.cancelAtPeriodEnd ? 'shop.pricing.endsOn' : 'shop.pricing.renewsOn', {
+                date: formatDate(subscription.currentPeriodEnd, lang, false),
+              })}
+          </p>
+          {!subscription.cancelAtPeriodEnd && (
+            <button
+              type="button"
+              class="button"
+              disabled={busy !== null}
+              onClick={() => void cancel()}
+            >
+              {t('shop.pricing.cancel')}
+            </button>
+          )}
+        </section>
+      )}
+      <fieldset class="segmented shop-interval">
+        <legend class="visually-hidden">{t('shop.pricing.billing')}</legend>
+        {(['month', 'year'] as const).map((option) => (
+          <button
+            key={option}
+            type="button"
+            aria-pressed={interval === option}
+            onClick={() => setBillingInterval(option)}
+          >
+            {t(option === 'month' ? 'shop.pricing.monthly' : 'shop.pricing.yearly')}
+          </button>
+        ))}
+      </fieldset>
+      {plans === null ? (
+        !problem && <p role="status">{t('app.loading')}</p>
+      ) : (
+        <ul class="shop-plans">
+          {plans.map((offer) => {
+            // The server subscribes to a product with a Stripe price first; show that one.
+            const forInterval = offer.prices.filter((candidate) => candidate.interval === interval);
+            const price =
+              forInterval.find((candidate) => candidate.subscribable) ?? forInterval[0] ?? null;
+            const isCurrent = current === offer.plan;
+            const paid = offer.plan !== 'free';
+            return (
+              <li
+                key={offer.plan}
+                class={`card shop-plan${isCurrent ? ' is-current' : ''}`}
+                aria-labelledby={`plan-${offer.plan}`}
+              >
+                <h2 id={`plan-${offer.plan}`}>
+                  {t(PLAN_KEYS[offer.plan])}
+                  {isCurrent && <span class="badge badge-on">{t('shop.pricing.current')}</span>}
+                </h2>
+                <p class="muted">{t(PLAN_ABOUT[offer.plan])}</p>
+                <p class="shop-plan-price">
+                  {!paid
+                    ? formatMoney(0, 'EUR', lang)
+                    : price
+                      ? formatMoney(price.priceMinor, price.currency, lang)
+                      : '—'}
+                  {paid && price && (
+                    <span class="muted">
+                      {' '}
+                      {t(interval === 'month' ? 'shop.pricing.perMonth' : 'shop.pricing.perYear')}
+                    </span>
+                  )}
+                </p>
+                <ul class="shop-quotas">
+                  <li>
+                    {t('shop.pricing.daily', { tokens: number.format(offer.quotas.dailyTokens) })}
+                  </li>
+                  <li>
+                    {t('shop.pricing.monthlyTokens', {
+                      tokens: number.format(offer.quotas.monthlyTokens),
+                    })}
+                  </li>
+                </ul>
+                {paid &&
+                  offer.plan !== 'free' &&
+                  (isCurrent ? null : !price ? (
+                    <p class="muted">{t('shop.pricing.noPrice')}</p>
+                  ) : !price.subscribable ? (
+                    <p class="muted">{t('shop.pricing.notSubscribable')}</p>
+                  ) : current !== null && RANK[current] > RANK[offer.plan] ? null : (
+                    <button
+                      type="button"
+                      class="button button-primary"
+                      disabled={busy !== null}
+                      onClick={() => void start(offer.plan === 'business' ? 'business' : 'pro')}
+                    >
+                      {busy === offer.plan
+                        ? t('shop.pricing.redirecting')
+                        : signedIn
+                          ? t('shop.pricing.subscribe', { plan: t(PLAN_KEYS[offer.plan]) })
+                          : t('shop.pricing.signInToSubscribe')}
+                    </button>
+                  ))}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiProblem } from '../api/client';
+import { addToCart, getWishlist, setWishlisted, type WishlistItem } from '../api/shop';
+import { authed } from '../auth';
+import { ProblemAlert } from '../components/form';
+import { attempt, formatDate, noteCart } from '../components/shop/shop';
+import {
+  Money,
+  ProductImage,
+  productHref,
+  ShopLinks,
+  StockBadge,
+} from '../components/shop/widgets';
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+
+/** The signed-in user's wishlist: open, add to the cart, or remove each product. */
+export function WishlistPage() {
+  const { t, lang } = useI18n();
+  const [items, setItems] = useState<WishlistItem[] | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  useEffect(() => {
+    document.title = `${t('shop.wishlist.title')} · WeBox`;
+  }, [t]);
+
+  useEffect(() => {
+    void attempt(
+      async () => setItems(await authed((token) => getWishlist(token, lang))),
+      setProblem,
+    );
+  }, [lang]);
+
+  async function run(id: string, action: () => Promise<void>) {
+    setBusy(id);
+    setProblem(null);
+    setMessage(null);
+    await attempt(action, setProblem);
+    setBusy(null);
+  }
+
+  return (
+    <div class="page shop-page">
+      <div class="shop-head">
+        <h1 tabIndex={-1}>{t('shop.wishlist.title')}</h1>
+        <ShopLinks />
+      </div>
+      {problem && <ProblemAlert problem={problem} other={[]} />}
+      {message && (
+        <p class="alert alert-info" role="status">
+          {message}
+        </p>
+      )}
+      {items === null ? (
+        !problem && <p role="status">{t('app.loading')}</p>
+      ) : items.length === 0 ? (
+        <div class="card">
+          <p>{t('shop.wishlist.empty')}</p>
+          <Link href="/marketplace" class="button">
+            {t('shop.cart.browse')}
+          </Link>
+        </div>
+      ) : (
+        <ul class="card shop-lines" aria-label={t('shop.wishlist.title')}>
+          {items.map(({ product, available, addedAt }) => (
+            <li key={product.id} class={`shop-line${available ? '' : ' is-excluded'}`}>
+              <ProductImage url={product.imageUrls[0]} alt="" class="shop-line-image" />
+              <div class="shop-line-main">
+                <h2 class="shop-line-name">
+                  {available ? (
+                    <Link href={productHref(product.slug)}>{product.name}</Link>
+                  ) : (
+                    product.name
+                  )}
+                </h2>
+                <p class="muted">
+                  {t('shop.wishlist.addedOn', { date: formatDate(addedAt, lang, false) })}
+                </p>
+                {available ? (
+                  <StockBadge product={product} />
+                ) : (
+                  <span class="badge">{t('shop.wishlist.unavailable')}</span>
+                )}
+              </div>
+              <div class="shop-line-total">
+                <strong>
+                  <Money minor={product.priceMinor} currency={product.currency} />
+                </strong>
+                <span class="actions">
+                  <button
+                    type="button"
+                    class="button"
+                    disabled={busy !== null || !available || product.stockState === 'out_of_stock'}
+                    aria-label={t('shop.addNamed', { name: product.name })}
+                    onClick={() =>
+                      void run(product.id, async () => {
+                        noteCart(await authed((token) => addToCart(token, product.id, 1, lang)));
+                        setMessage(t('shop.added', { name: product.name }));
+                      })
+                    }
+                  >
+                    {t('shop.add')}
+                  </button>
+                  <button
+                    type="button"
+                    class="button"
+                    disabled={busy !== null}
+                    aria-label={t('shop.wishlist.remove', { name: product.name })}
+                    onClick={() =>
+                      void run(product.id, async () => {
+                        await authed((token) => setWishlisted(token, product.id, false));
+                        setItems(
+                          (list) => list?.filter((item) => item.product.id !== product.id) ?? null,
+                        );
+                        setMessage(t('shop.wishlist.removed', { name: product.name }));
+                      })
+                    }
+                  >
+                    {t('shop.cart.remove')}
+                  </button>
+                </span>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
