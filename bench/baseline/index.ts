@@ -1,4 +1,7 @@
 import { Hono } from 'hono';
+import type { Counter } from './cart-object';
+
+export { Counter } from './cart-object';
 
 /**
  * The baseline for `npm run bench`: Hono on Workers with the two routes WeBox is measured
@@ -6,7 +9,7 @@ import { Hono } from 'hono';
  * and flags as WeBox, so the difference is WeBox's own work (middleware, validation,
  * JWT verification, database and Redis round trips, the assets router in front).
  */
-const app = new Hono();
+const app = new Hono<{ Bindings: { COUNTER: DurableObjectNamespace<Counter> } }>();
 
 app.get('/api/health', (c) => c.json({ status: 'ok' }));
 
@@ -15,6 +18,16 @@ app.get('/api/me', (c) => {
   const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
   if (!token) return c.json({ error: 'unauthorized' }, 401);
   return c.json({ user: { id: 'baseline', email: 'bench@webox.local', name: 'Bench' } });
+});
+
+// One object per visitor, like WeBox's carts: a write and a read, each one RPC round trip.
+app.post('/do/:name', async (c) => {
+  const stub = c.env.COUNTER.get(c.env.COUNTER.idFromName(c.req.param('name')));
+  return c.json({ n: await stub.bump() });
+});
+app.get('/do/:name', async (c) => {
+  const stub = c.env.COUNTER.get(c.env.COUNTER.idFromName(c.req.param('name')));
+  return c.json({ n: await stub.read() });
 });
 
 export default app;
