@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/client';
-import { agents, modelProvider, users } from '../../db/schema';
-import { parseSlug, requireModel } from '../models/service';
+import { agents, users } from '../../db/schema';
+import { requireModel } from '../models/service';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { randomToken } from '../platform/tokens';
@@ -179,20 +179,9 @@ async function assertRoomForAgent(services: Db, userId: string): Promise<void> {
   }
 }
 
-/**
- * The default model must be an enabled registry slug. An unknown provider is refused here:
- * handed to the registry query it would be cast to the provider enum and fail in Postgres.
- */
+/** The default model must be an enabled registry slug (requireModel also refuses unknown providers). */
 async function assertModel(services: Db, slug: string | null | undefined): Promise<void> {
-  if (!slug) return;
-  const provider = parseSlug(slug)?.provider ?? '';
-  if (!(modelProvider.enumValues as readonly string[]).includes(provider)) {
-    throw new ApiError(
-      'MODEL_UNAVAILABLE',
-      `Model "${slug}" is not available; pick one from GET /api/models.`,
-    );
-  }
-  await requireModel(services.db, slug);
+  if (slug) await requireModel(services.db, slug);
 }
 
 /** "<name> (copy)" in the caller's language, shortened so it still fits the name limit. */
