@@ -1,5 +1,7 @@
 export * from './auth';
 export * from './chat';
 export * from './commerce';
+export * from './generation';
+export * from './media';
 export * from './notifications';
 export * from './profile';

@@ -48,6 +48,17 @@ export const secretsSchema = z.object({
   OFFLINE_TOKEN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).optional(),
   /** How long a key test waits for the provider (default 10 000 ms); tests lower it. */
   AI_TEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+  /** Media providers reached over REST (platform keys only) and where their calls go. */
+  STABILITY_API_KEY: z.string().min(1).optional(),
+  STABILITY_BASE_URL: z.string().url().optional(),
+  ELEVENLABS_API_KEY: z.string().min(1).optional(),
+  ELEVENLABS_BASE_URL: z.string().url().optional(),
+  RUNWAY_API_KEY: z.string().min(1).optional(),
+  RUNWAY_BASE_URL: z.string().url().optional(),
+  LUMA_API_KEY: z.string().min(1).optional(),
+  LUMA_BASE_URL: z.string().url().optional(),
+  /** Longest wait for one media provider call (default 120 000 ms); tests lower it. */
+  MEDIA_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).optional(),
   /** Stripe: the secret API key and the signing secret of the webhook endpoint. */
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
