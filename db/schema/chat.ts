@@ -249,7 +249,8 @@ export const usageEvents = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     source: usageSource('source').notNull(),
     reference: text('reference').notNull(),
-    provider: modelProvider('provider').notNull(),
+    /** A chat provider (model_provider values) or a media one (stability, elevenlabs, …). */
+    provider: text('provider').notNull(),
     model: text('model').notNull(),
     inputTokens: integer('input_tokens').notNull(),
     outputTokens: integer('output_tokens').notNull(),

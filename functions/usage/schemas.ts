@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { PROVIDERS } from '../models/providers/types';
 
 export const UsageQuerySchema = z.object({
   days: z.coerce
@@ -41,7 +40,7 @@ export const UsageReportSchema = z
     daily: z.array(z.object({ date: z.string().openapi({ format: 'date' }), ...totals })),
     byModel: z.array(
       z.object({
-        provider: z.enum(PROVIDERS),
+        provider: z.string().openapi({ example: 'openai' }),
         model: z.string().openapi({ example: 'openai/gpt-4o-mini' }),
         estimated: z
           .boolean()
