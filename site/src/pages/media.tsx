@@ -1,0 +1,738 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiProblem } from '../api/client';
+import {
+  createFolder,
+  deleteFolder,
+  deleteMediaFile,
+  listFolders,
+  listMediaFiles,
+  type MediaFile,
+  type MediaFilters,
+  type MediaFolder,
+  type StorageInfo,
+  storageInfo,
+  updateFolder,
+  updateMediaFile,
+  uploadMediaFile,
+} from '../api/media';
+import { authed } from '../auth';
+import { Field, ProblemAlert } from '../components/form';
+import { type Lang, useI18n } from '../i18n';
+
+/** How long typing in the search box waits before asking the server. */
+const SEARCH_DELAY_MS = 250;
+
+/** 'all' (every file), 'root' (the top level) or a folder id. */
+type Place = string;
+
+interface UploadState {
+  key: string;
+  name: string;
+  size: number;
+  sent: number;
+  status: 'uploading' | 'done' | 'failed';
+  error?: string;
+}
+
+/** Runs an API call, keeping a problem for display; a 401 has already sent the user to log in. */
+async function attempt(action: () => Promise<void>, onProblem: (problem: ApiProblem) => void) {
+  try {
+    await action();
+  } catch (error) {
+    if (!(error instanceof ApiProblem)) throw error;
+    if (error.status !== 401) onProblem(error);
+  }
+}
+
+/** "1.5 MB" in the page's language. */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return new Intl.NumberFormat(lang, {
+    style: 'unit',
+    unit: units[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  }).format(value);
+}
+
+/** The folders from the top level down to `id`. */
+function pathTo(folders: MediaFolder[], id: string): MediaFolder[] {
+  const byId = new Map(folders.map((folder) => [folder.id, folder]));
+  const path: MediaFolder[] = [];
+  for (
+    let at = byId.get(id);
+    at && path.length <= folders.length;
+    at = byId.get(at.parentId ?? '')
+  ) {
+    path.unshift(at);
+  }
+  return path;
+}
+
+/** Folders with their depth, depth-first, for the tree and the "move to" list. */
+function flatTree(folders: MediaFolder[]): { folder: MediaFolder; depth: number }[] {
+  const out: { folder: MediaFolder; depth: number }[] = [];
+  const walk = (parentId: string | null, depth: number) => {
+    for (const folder of folders.filter((item) => item.parentId === parentId)) {
+      out.push({ folder, depth });
+      walk(folder.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+function StorageBar({ storage }: { storage: StorageInfo }) {
+  const { t, lang } = useI18n();
+  const share = storage.limitBytes > 0 ? storage.usedBytes / storage.limitBytes : 0;
+  return (
+    <div class="quota">
+      <div class="quota-head">
+        <span id="media-storage-label">{t('media.storage')}</span>
+        <span>
+          {t('media.storage.used', {
+            used: formatBytes(storage.usedBytes, lang),
+            limit: formatBytes(storage.limitBytes, lang),
+          })}
+        </span>
+      </div>
+      <meter
+        class="media-meter"
+        aria-labelledby="media-storage-label"
+        min={0}
+        max={1}
+        low={0.75}
+        high={0.9}
+        optimum={0}
+        value={Math.min(1, share)}
+      />
+      <p class="muted quota-reset">
+        {t('media.storage.files', { count: storage.files })} · {t(`plan.${storage.plan}`)}
+      </p>
+    </div>
+  );
+}
+
+/** What a file looks like in the grid: picture, player or an "Open" link. */
+function Preview({ file }: { file: MediaFile }) {
+  if (!file.url) return null;
+  if (file.kind === 'image' && file.thumbnailUrl) {
+    return <img class="media-thumb" src={file.thumbnailUrl} alt={file.name} loading="lazy" />;
+  }
+  if (file.kind === 'audio') {
+    return (
+      // biome-ignore lint/a11y/useMediaCaption: users' own recordings have no captions.
+      <audio class="media-player" controls preload="none" src={file.url} aria-label={file.name} />
+    );
+  }
+  if (file.kind === 'video') {
+    return (
+      // biome-ignore lint/a11y/useMediaCaption: users' own videos have no captions.
+      <video
+        class="media-thumb"
+        controls
+        preload="metadata"
+        src={file.url}
+        aria-label={file.name}
+      />
+    );
+  }
+  return (
+    <div class="media-thumb media-doc">
+      <span aria-hidden="true">{file.contentType === 'application/pdf' ? 'PDF' : '📄'}</span>
+    </div>
+  );
+}
+
+function FileCard({
+  file,
+  folders,
+  busy,
+  onRename,
+  onMove,
+  onDelete,
+}: {
+  file: MediaFile;
+  folders: MediaFolder[];
+  busy: boolean;
+  onRename(name: string): Promise<boolean>;
+  onMove(folderId: string | null): Promise<boolean>;
+  onDelete(): Promise<void>;
+}) {
+  const { t, lang } = useI18n();
+  const [mode, setMode] = useState<'view' | 'rename' | 'move' | 'confirm'>('view');
+  const [name, setName] = useState(file.name);
+  const [target, setTarget] = useState(file.folderId ?? '');
+  const titleId = `media-file-${file.id}`;
+  return (
+    <article class="card media-card" aria-labelledby={titleId}>
+      <Preview file={file} />
+      <h3 id={titleId} class="media-name">
+        {file.name}
+      </h3>
+      <p class="muted media-meta">
+        {formatBytes(file.size, lang)} · {t(`media.kind.${file.kind}`)}
+        {file.width && file.height ? ` · ${file.width}×${file.height}` : ''}
+        {file.source === 'generated' && (
+          <>
+            {' '}
+            <span class="badge">{t('media.generated')}</span>
+          </>
+        )}
+      </p>
+      {file.prompt && <p class="media-prompt">{file.prompt}</p>}
+      <p class="actions">
+        {file.url && (
+          <a class="button" href={file.url} target="_blank" rel="noopener">
+            {t('media.open')}
+          </a>
+        )}
+        {file.jobId && (
+          <a class="button" href={`/generation?job=${encodeURIComponent(file.jobId)}`}>
+            {t('media.openJob')}
+          </a>
+        )}
+      </p>
+      {mode === 'rename' ? (
+        <form
+          aria-label={t('media.rename.title', { name: file.name })}
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (await onRename(name)) setMode('view');
+          }}
+        >
+          <Field
+            id={`${titleId}-name`}
+            type="text"
+            label={t('media.rename.name')}
+            value={name}
+            onValue={setName}
+            maxLength={200}
+            required
+          />
+          <p class="actions">
+            <button type="submit" class="button button-primary" disabled={busy}>
+              {t('media.save')}
+            </button>
+            <button type="button" class="button" onClick={() => setMode('view')}>
+              {t('media.cancel')}
+            </button>
+          </p>
+        </form>
+      ) : mode === 'move' ? (
+        <form
+          aria-label={t('media.move.title', { name: file.name })}
+          onSubmit={async (event) => {
+            event.preventDefault();
+            if (await onMove(target || null)) setMode('view');
+          }}
+        >
+          <div class="field">
+            <label for={`${titleId}-target`}>{t('media.move.to')}</label>
+            <select
+              id={`${titleId}-target`}
+              value={target}
+              onChange={(event) => setTarget(event.currentTarget.value)}
+            >
+              <option value="">{t('media.folders.root')}</option>
+              {flatTree(folders).map(({ folder, depth }) => (
+                <option key={folder.id} value={folder.id}>
+                  {`${'  '.repeat(depth)}${folder.name}`}
+                </option>
+              ))}
+            </select>
+          </div>
+          <p class="actions">
+            <button type="submit" class="button button-primary" disabled={busy}>
+              {t('media.move')}
+            </button>
+            <button type="button" class="button" onClick={() => setMode('view')}>
+              {t('media.cancel')}
+            </button>
+          </p>
+        </form>
+      ) : mode === 'confirm' ? (
+        <fieldset class="media-confirm">
+          <legend>{t('media.delete.confirm', { name: file.name })}</legend>
+          <p class="actions">
+            <button
+              type="button"
+              class="button button-danger"
+              disabled={busy}
+              onClick={() => void onDelete()}
+            >
+              {t('media.delete.yes')}
+            </button>
+            <button type="button" class="button" onClick={() => setMode('view')}>
+              {t('media.cancel')}
+            </button>
+          </p>
+        </fieldset>
+      ) : (
+        <p class="actions">
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              setName(file.name);
+              setMode('rename');
+            }}
+          >
+            {t('media.rename')}
+          </button>
+          <button type="button" class="link-button" onClick={() => setMode('move')}>
+            {t('media.move')}
+          </button>
+          <button type="button" class="link-button" onClick={() => setMode('confirm')}>
+            {t('media.delete')}
+          </button>
+        </p>
+      )}
+    </article>
+  );
+}
+
+/** The folder tree; `place` is highlighted. */
+function FolderTree({
+  folders,
+  place,
+  onPlace,
+}: {
+  folders: MediaFolder[];
+  place: Place;
+  onPlace(place: Place): void;
+}) {
+  const { t } = useI18n();
+  const item = (id: Place, label: string, depth: number) => (
+    <li key={id} style={{ paddingInlineStart: `${depth * 1}rem` }}>
+      <button
+        type="button"
+        class="link-button"
+        aria-current={place === id ? 'true' : undefined}
+        onClick={() => onPlace(id)}
+      >
+        {place === id ? <strong>{label}</strong> : label}
+      </button>
+    </li>
+  );
+  return (
+    <nav class="card media-tree" aria-label={t('media.folders')}>
+      <ul>
+        {item('all', t('media.folders.all'), 0)}
+        {item('root', t('media.folders.root'), 0)}
+        {flatTree(folders).map(({ folder, depth }) => item(folder.id, folder.name, depth + 1))}
+      </ul>
+    </nav>
+  );
+}
+
+/** The media manager: folders, uploads with progress, a searchable grid of files, storage. */
+export function MediaPage() {
+  const { t } = useI18n();
+  const [folders, setFolders] = useState<MediaFolder[]>([]);
+  const [place, setPlace] = useState<Place>('all');
+  const [query, setQuery] = useState('');
+  const [filters, setFilters] = useState<Omit<MediaFilters, 'folderId' | 'cursor'>>({});
+  const [items, setItems] = useState<MediaFile[] | null>(null);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [storage, setStorage] = useState<StorageInfo | null>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [uploads, setUploads] = useState<UploadState[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [folderForm, setFolderForm] = useState<'new' | 'rename' | 'confirm' | null>(null);
+  const [folderName, setFolderName] = useState('');
+  const latest = useRef(0);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const currentFolder = folders.find((folder) => folder.id === place) ?? null;
+  const folderId = place === 'all' ? undefined : place;
+  const uploadTarget = currentFolder?.id ?? null;
+
+  useEffect(() => {
+    document.title = `${t('area.media')} · WeBox`;
+  }, [t]);
+
+  async function loadFiles() {
+    const request = ++latest.current;
+    await attempt(async () => {
+      const [page, info] = await Promise.all([
+        authed((token) => listMediaFiles(token, { ...filters, folderId })),
+        authed(storageInfo),
+      ]);
+      if (request !== latest.current) return;
+      setItems(page.items);
+      setNextCursor(page.nextCursor);
+      setStorage(info);
+    }, setProblem);
+  }
+
+  async function loadFolders() {
+    await attempt(async () => setFolders(await authed(listFolders)), setProblem);
+  }
+
+  useEffect(() => {
+    void loadFolders();
+  }, []);
+
+  useEffect(() => {
+    void loadFiles();
+  }, [filters, place]);
+
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      setFilters((previous) =>
+        (previous.q ?? '') === query.trim()
+          ? previous
+          : { ...previous, q: query.trim() || undefined },
+      );
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  async function loadMore() {
+    if (!nextCursor) return;
+    await attempt(async () => {
+      const page = await authed((token) =>
+        listMediaFiles(token, { ...filters, folderId, cursor: nextCursor }),
+      );
+      setItems((previous) => [...(previous ?? []), ...page.items]);
+      setNextCursor(page.nextCursor);
+    }, setProblem);
+  }
+
+  async function run(key: string, work: () => Promise<void>): Promise<boolean> {
+    setBusy(key);
+    setProblem(null);
+    setMessage(null);
+    let ok = false;
+    await attempt(async () => {
+      await work();
+      ok = true;
+    }, setProblem);
+    setBusy(null);
+    return ok;
+  }
+
+  async function onFiles(list: FileList | null) {
+    const files = [...(list ?? [])];
+    if (fileInput.current) fileInput.current.value = '';
+    if (files.length === 0) return;
+    setProblem(null);
+    const states = files.map((file) => ({
+      key: crypto.randomUUID(),
+      name: file.name,
+      size: file.size,
+      sent: 0,
+      status: 'uploading' as const,
+    }));
+    setUploads((previous) => [...states, ...previous.filter((u) => u.status === 'uploading')]);
+    const patch = (key: string, change: Partial<UploadState>) =>
+      setUploads((previous) => previous.map((u) => (u.key === key ? { ...u, ...change } : u)));
+    await Promise.all(
+      files.map(async (file, index) => {
+        const key = states[index]?.key ?? '';
+        try {
+          await authed((token) =>
+            uploadMediaFile(token, file, uploadTarget, (sent) => patch(key, { sent })),
+          );
+          patch(key, { status: 'done', sent: file.size });
+        } catch (error) {
+          if (!(error instanceof ApiProblem)) throw error;
+          patch(key, { status: 'failed', error: error.problem.detail ?? error.problem.title });
+        }
+      }),
+    );
+    await loadFiles();
+  }
+
+  function saveFolder(event: SubmitEvent) {
+    event.preventDefault();
+    void run('folder', async () => {
+      if (folderForm === 'new') {
+        const created = await authed((token) =>
+          createFolder(token, { name: folderName, parentId: uploadTarget }),
+        );
+        setMessage(t('media.folders.created', { name: created.name }));
+      } else if (currentFolder) {
+        await authed((token) => updateFolder(token, currentFolder.id, { name: folderName }));
+      }
+      setFolderForm(null);
+      await loadFolders();
+    });
+  }
+
+  function removeFolder() {
+    if (!currentFolder) return;
+    void run('folder', async () => {
+      await authed((token) => deleteFolder(token, currentFolder.id));
+      setFolderForm(null);
+      setMessage(t('media.folders.deleted', { name: currentFolder.name }));
+      setPlace(currentFolder.parentId ?? 'root');
+      await loadFolders();
+    });
+  }
+
+  const breadcrumb = currentFolder ? pathTo(folders, currentFolder.id) : [];
+  const hasFilters = Boolean(filters.q || filters.kind || filters.source);
+
+  return (
+    <div class="page media-page">
+      <h1 tabIndex={-1}>{t('area.media')}</h1>
+      <p class="muted">{t('media.intro')}</p>
+      {storage && <StorageBar storage={storage} />}
+      {problem && <ProblemAlert problem={problem} other={[]} />}
+      {message && (
+        <p class="alert alert-info" role="status">
+          {message}
+        </p>
+      )}
+      <div class="media-layout">
+        <FolderTree
+          folders={folders}
+          place={place}
+          onPlace={(next) => {
+            setPlace(next);
+            setFolderForm(null);
+          }}
+        />
+        <div class="media-main">
+          <nav aria-label={t('media.breadcrumb')} class="media-breadcrumb">
+            <button type="button" class="link-button" onClick={() => setPlace('root')}>
+              {t('media.folders.root')}
+            </button>
+            {place === 'all' && <span> / {t('media.folders.all')}</span>}
+            {breadcrumb.map((folder) => (
+              <span key={folder.id}>
+                {' / '}
+                <button
+                  type="button"
+                  class="link-button"
+                  aria-current={folder.id === place ? 'page' : undefined}
+                  onClick={() => setPlace(folder.id)}
+                >
+                  {folder.name}
+                </button>
+              </span>
+            ))}
+          </nav>
+          <div class="actions">
+            <label class="button button-primary" for="media-upload">
+              {t('media.upload')}
+            </label>
+            <input
+              ref={fileInput}
+              id="media-upload"
+              class="visually-hidden"
+              type="file"
+              multiple
+              onChange={(event) => void onFiles(event.currentTarget.files)}
+            />
+            <button
+              type="button"
+              class="button"
+              onClick={() => {
+                setFolderName('');
+                setFolderForm('new');
+              }}
+            >
+              {t('media.folders.new')}
+            </button>
+            {currentFolder && (
+              <>
+                <button
+                  type="button"
+                  class="button"
+                  onClick={() => {
+                    setFolderName(currentFolder.name);
+                    setFolderForm('rename');
+                  }}
+                >
+                  {t('media.folders.rename')}
+                </button>
+                <button type="button" class="button" onClick={() => setFolderForm('confirm')}>
+                  {t('media.folders.delete')}
+                </button>
+              </>
+            )}
+          </div>
+          {(folderForm === 'new' || folderForm === 'rename') && (
+            <form
+              class="card"
+              aria-label={folderForm === 'new' ? t('media.folders.new') : t('media.folders.rename')}
+              onSubmit={saveFolder}
+            >
+              <Field
+                id="media-folder-name"
+                type="text"
+                label={t('media.folders.name')}
+                value={folderName}
+                onValue={setFolderName}
+                maxLength={200}
+                required
+              />
+              <p class="actions">
+                <button type="submit" class="button button-primary" disabled={busy === 'folder'}>
+                  {t('media.save')}
+                </button>
+                <button type="button" class="button" onClick={() => setFolderForm(null)}>
+                  {t('media.cancel')}
+                </button>
+              </p>
+            </form>
+          )}
+          {folderForm === 'confirm' && currentFolder && (
+            <fieldset class="card media-confirm">
+              <legend>{t('media.folders.deleteConfirm', { name: currentFolder.name })}</legend>
+              <p class="actions">
+                <button
+                  type="button"
+                  class="button button-danger"
+                  disabled={busy === 'folder'}
+                  onClick={removeFolder}
+                >
+                  {t('media.delete.yes')}
+                </button>
+                <button type="button" class="button" onClick={() => setFolderForm(null)}>
+                  {t('media.cancel')}
+                </button>
+              </p>
+            </fieldset>
+          )}
+          {uploads.length > 0 && (
+            <ul class="card media-uploads" aria-label={t('media.uploads')}>
+              {uploads.map((upload) => (
+                <li key={upload.key}>
+                  <span>{upload.name}</span>{' '}
+                  {upload.status === 'failed' ? (
+                    <span class="field-error">{upload.error}</span>
+                  ) : (
+                    <progress
+                      aria-label={t('media.uploadProgress', { name: upload.name })}
+                      max={Math.max(1, upload.size)}
+                      value={upload.sent}
+                    />
+                  )}{' '}
+                  {upload.status === 'done' && <span class="muted">{t('media.uploaded')}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          <search>
+            <form
+              class="toolbar card"
+              aria-label={t('media.filters')}
+              onSubmit={(event) => event.preventDefault()}
+            >
+              <Field
+                id="media-search"
+                type="text"
+                label={t('media.search')}
+                value={query}
+                onValue={setQuery}
+                maxLength={200}
+              />
+              <div class="field">
+                <label for="media-kind">{t('media.kind')}</label>
+                <select
+                  id="media-kind"
+                  value={filters.kind ?? ''}
+                  onChange={(event) =>
+                    setFilters({
+                      ...filters,
+                      kind: (event.currentTarget.value || undefined) as MediaFilters['kind'],
+                    })
+                  }
+                >
+                  <option value="">{t('media.kind.all')}</option>
+                  {(['image', 'audio', 'video', 'document', 'other'] as const).map((kind) => (
+                    <option key={kind} value={kind}>
+                      {t(`media.kind.${kind}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label for="media-source">{t('media.source')}</label>
+                <select
+                  id="media-source"
+                  value={filters.source ?? ''}
+                  onChange={(event) =>
+                    setFilters({
+                      ...filters,
+                      source: (event.currentTarget.value || undefined) as MediaFilters['source'],
+                    })
+                  }
+                >
+                  <option value="">{t('media.source.all')}</option>
+                  <option value="upload">{t('media.source.upload')}</option>
+                  <option value="generated">{t('media.source.generated')}</option>
+                </select>
+              </div>
+            </form>
+          </search>
+          {items === null ? (
+            <p role="status">{t('app.loading')}</p>
+          ) : items.length === 0 ? (
+            <p class="muted" role="status">
+              {hasFilters ? t('media.noMatch') : t('media.empty')}
+            </p>
+          ) : (
+            <section aria-label={t('media.files')}>
+              <div class="media-grid">
+                {items.map((file) => (
+                  <FileCard
+                    key={file.id}
+                    file={file}
+                    folders={folders}
+                    busy={busy === file.id}
+                    onRename={(name) =>
+                      run(file.id, async () => {
+                        const saved = await authed((token) =>
+                          updateMediaFile(token, file.id, { name }),
+                        );
+                        setItems((previous) =>
+                          (previous ?? []).map((item) => (item.id === file.id ? saved : item)),
+                        );
+                        setMessage(t('media.renamed', { name: saved.name }));
+                      })
+                    }
+                    onMove={(target) =>
+                      run(file.id, async () => {
+                        await authed((token) =>
+                          updateMediaFile(token, file.id, { folderId: target }),
+                        );
+                        setMessage(t('media.moved', { name: file.name }));
+                        await loadFiles();
+                      })
+                    }
+                    onDelete={async () => {
+                      await run(file.id, async () => {
+                        await authed((token) => deleteMediaFile(token, file.id));
+                        setMessage(t('media.deleted', { name: file.name }));
+                        await loadFiles();
+                      });
+                    }}
+                  />
+                ))}
+              </div>
+              {nextCursor && (
+                <p class="pager">
+                  <button type="button" class="button" onClick={() => void loadMore()}>
+                    {t('media.more')}
+                  </button>
+                </p>
+              )}
+            </section>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
