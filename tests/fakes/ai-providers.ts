@@ -977,8 +977,14 @@ function credentials(vendor: Vendor, req: IncomingMessage, url: URL) {
   return { key, auth: key ? ('bearer' as const) : ('none' as const) };
 }
 
-/** Starts the fakes on a free port of 127.0.0.1. */
-export async function startAiFakes(): Promise<AiFakes> {
+/**
+ * Starts the fakes on a free port of 127.0.0.1. `extra` sees each request first and answers
+ * it when it returns true: the media fakes (tests/fakes/media-providers.ts) mount OpenAI's and
+ * Google's image, speech and video paths there, since the Worker has one base URL per vendor.
+ */
+export async function startAiFakes(
+  options: { extra?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean> } = {},
+): Promise<AiFakes> {
   const seen: SeenRequest[] = [];
 
   async function chat(
@@ -1059,6 +1065,7 @@ export async function startAiFakes(): Promise<AiFakes> {
         sendJson(res, 200, { requests: seen });
         return;
       }
+      if (await options.extra?.(req, res)) return;
       const endpoint = route(url.pathname);
       if (!endpoint) {
         sendJson(res, 404, { error: { message: `No fake for ${url.pathname}` } });
