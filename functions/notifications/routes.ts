@@ -2,8 +2,26 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ROOM_USER_HEADER } from '../../durable-objects/notification-room';
 import { ApiError } from '../platform/errors';
 import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
 import { SOCKET_TOKEN_TTL_SECONDS, signToken, verifyToken } from '../platform/tokens';
+import {
+  MarkAllReadResponseSchema,
+  MarkReadResponseSchema,
+  NotificationListQuerySchema,
+  NotificationPageSchema,
+  NotificationParamSchema,
+  PreferencesSchema,
+} from './schemas';
+import {
+  deleteNotification,
+  getPreferences,
+  listNotifications,
+  markAllRead,
+  markRead,
+  publishReadState,
+  setPreferences,
+  unreadCount,
+} from './service';
 
 const SocketTokenSchema = z
   .object({
@@ -44,6 +62,98 @@ const socketRoute = createRoute({
     ...problemResponses(400, 401, 403),
     426: { description: 'Not a WebSocket upgrade' },
   },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/notifications',
+  tags: ['notifications'],
+  summary: 'Your notifications',
+  description: 'Newest first, paged by `nextCursor`; `unread` counts every unread one.',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  request: { query: NotificationListQuerySchema },
+  responses: {
+    200: {
+      description: 'One page',
+      content: { 'application/json': { schema: NotificationPageSchema } },
+    },
+    ...problemResponses(400, 401),
+  },
+});
+
+const readRoute = createRoute({
+  method: 'post',
+  path: '/notifications/{id}/read',
+  tags: ['notifications'],
+  summary: 'Mark a notification read',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  request: { params: NotificationParamSchema },
+  responses: {
+    200: {
+      description: 'The notification, now read, and the unread count left',
+      content: { 'application/json': { schema: MarkReadResponseSchema } },
+    },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const readAllRoute = createRoute({
+  method: 'post',
+  path: '/notifications/read-all',
+  tags: ['notifications'],
+  summary: 'Mark every notification read',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  responses: {
+    200: {
+      description: 'How many were marked',
+      content: { 'application/json': { schema: MarkAllReadResponseSchema } },
+    },
+    ...problemResponses(401),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/notifications/{id}',
+  tags: ['notifications'],
+  summary: 'Delete a notification',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  request: { params: NotificationParamSchema },
+  responses: {
+    204: { description: 'Deleted' },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const preferencesResponse = {
+  description: 'Your notification choices',
+  content: { 'application/json': { schema: PreferencesSchema } },
+};
+
+const getPreferencesRoute = createRoute({
+  method: 'get',
+  path: '/notifications/preferences',
+  tags: ['notifications'],
+  summary: 'Your notification choices',
+  description: 'Defaults (job notifications and progress on, e-mail off) until you save yours.',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  responses: { 200: preferencesResponse, ...problemResponses(401) },
+});
+
+const putPreferencesRoute = createRoute({
+  method: 'put',
+  path: '/notifications/preferences',
+  tags: ['notifications'],
+  summary: 'Save your notification choices',
+  security: [{ bearerAuth: [] }],
+  middleware: [requireAuth] as const,
+  request: { body: jsonBody(PreferencesSchema) },
+  responses: { 200: preferencesResponse, ...problemResponses(400, 401, 415) },
 });
 
 export const notificationRoutes = createRouter()
@@ -94,4 +204,51 @@ export const notificationRoutes = createRouter()
     const headers = new Headers(c.req.raw.headers);
     headers.set(ROOM_USER_HEADER, userId);
     return notifier.connect(userId, new Request(c.req.raw, { headers }));
+  })
+  .openapi(listRoute, async (c) => {
+    const { unread, cursor, limit } = c.req.valid('query');
+    const page = await listNotifications(c.var.services, c.var.auth.userId, {
+      unread: unread === 'true',
+      cursor,
+      limit,
+    });
+    return c.json(page, 200);
+  })
+  .openapi(readAllRoute, async (c) => {
+    const { services, auth } = c.var;
+    const updated = await markAllRead(services, auth.userId);
+    if (updated > 0) {
+      services.background(publishReadState(services, auth.userId, { ids: 'all', unread: 0 }));
+    }
+    return c.json({ updated, unread: 0 }, 200);
+  })
+  .openapi(readRoute, async (c) => {
+    const { services, auth } = c.var;
+    const notification = await markRead(services, auth.userId, c.req.valid('param').id);
+    const unread = await unreadCount(services, auth.userId);
+    services.background(
+      publishReadState(services, auth.userId, { ids: [notification.id], unread }),
+    );
+    return c.json({ notification, unread }, 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { services, auth } = c.var;
+    const id = c.req.valid('param').id;
+    await deleteNotification(services, auth.userId, id);
+    // Other tabs drop the badge count the deleted one may have held.
+    services.background(
+      unreadCount(services, auth.userId).then((unread) =>
+        publishReadState(services, auth.userId, { ids: [id], unread }),
+      ),
+    );
+    return c.body(null, 204);
+  })
+  .openapi(getPreferencesRoute, async (c) => {
+    return c.json(await getPreferences(c.var.services, c.var.auth.userId), 200);
+  })
+  .openapi(putPreferencesRoute, async (c) => {
+    return c.json(
+      await setPreferences(c.var.services, c.var.auth.userId, c.req.valid('json')),
+      200,
+    );
   });

@@ -39,6 +39,38 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/** Receives the `data` of one socket event (an empty object when the event has none). */
+export type SocketEventHandler = (data: Record<string, unknown>) => void;
+
+const socketHandlers = new Map<string, Set<SocketEventHandler>>();
+
+/**
+ * Calls `handler` with the data of every socket event of `type` (for example 'job.progress',
+ * 'notification', or 'hello' on each (re)connection); returns the function that stops it.
+ */
+export function onSocketEvent(type: string, handler: SocketEventHandler): () => void {
+  let handlers = socketHandlers.get(type);
+  if (!handlers) {
+    handlers = new Set();
+    socketHandlers.set(type, handlers);
+  }
+  handlers.add(handler);
+  return () => {
+    socketHandlers.get(type)?.delete(handler);
+  };
+}
+
+function dispatch(type: string, data: Record<string, unknown>): void {
+  for (const handler of [...(socketHandlers.get(type) ?? [])]) {
+    try {
+      handler(data);
+    } catch (error) {
+      // One faulty listener must not stop the others or the socket.
+      console.error(error);
+    }
+  }
+}
+
 function handleMessage(raw: unknown): void {
   if (typeof raw !== 'string') return;
   let event: unknown;
@@ -48,6 +80,9 @@ function handleMessage(raw: unknown): void {
     return; // "pong" and anything else that is not an event.
   }
   if (!isRecord(event)) return;
+  if (typeof event.type === 'string') {
+    dispatch(event.type, isRecord(event.data) ? event.data : {});
+  }
   if (event.type === 'session.started') {
     const data = isRecord(event.data) ? event.data : {};
     showToast({
@@ -55,7 +90,7 @@ function handleMessage(raw: unknown): void {
       userAgent: typeof data.userAgent === 'string' ? data.userAgent : null,
     });
   }
-  // `hello` (sent on connect) and unknown types need nothing here.
+  // Other types (`hello` on connect, `notification`, `job.progress`...) go to their listeners.
 }
 
 // One socket per tab. `run` changes on every start and stop, so callbacks of a socket that

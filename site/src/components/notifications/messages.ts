@@ -1,0 +1,61 @@
+/**
+ * The notification centre's UI strings (keys `notifications.*`), merged into the app's
+ * dictionaries by i18n.ts. English is the reference: French must have every key.
+ */
+export const notificationsEn = {
+  'notifications.title': 'Notifications',
+  'notifications.intro': 'Finished generations, announcements and other news from WeBox.',
+  'notifications.bell': 'Notifications',
+  'notifications.bellUnread': 'Notifications ({count} unread)',
+  'notifications.panel': 'Recent notifications',
+  'notifications.markAllRead': 'Mark all as read',
+  'notifications.markRead': 'Mark as read',
+  'notifications.delete': 'Delete',
+  'notifications.deleteNamed': 'Delete “{title}”',
+  'notifications.open': 'Open',
+  'notifications.unread': 'Unread',
+  'notifications.empty': 'No notifications yet.',
+  'notifications.emptyUnread': 'No unread notifications.',
+  'notifications.seeAll': 'See all notifications',
+  'notifications.unreadOnly': 'Unread only',
+  'notifications.list': 'All notifications',
+  'notifications.more': 'Show more',
+  'notifications.prefs.title': 'Preferences',
+  'notifications.prefs.legend': 'Notify me',
+  'notifications.prefs.jobFinished': 'When a generation finishes or fails',
+  'notifications.prefs.jobProgress': 'With live progress of running generations',
+  'notifications.prefs.email': 'Also by e-mail',
+  'notifications.prefs.save': 'Save preferences',
+  'notifications.prefs.saving': 'Saving…',
+  'notifications.prefs.saved': 'Preferences saved.',
+} as const;
+
+export type NotificationsMessageKey = keyof typeof notificationsEn;
+
+export const notificationsFr: Record<NotificationsMessageKey, string> = {
+  'notifications.title': 'Notifications',
+  'notifications.intro': 'Générations terminées, annonces et autres nouvelles de WeBox.',
+  'notifications.bell': 'Notifications',
+  'notifications.bellUnread': 'Notifications ({count} non lues)',
+  'notifications.panel': 'Notifications récentes',
+  'notifications.markAllRead': 'Tout marquer comme lu',
+  'notifications.markRead': 'Marquer comme lue',
+  'notifications.delete': 'Supprimer',
+  'notifications.deleteNamed': 'Supprimer « {title} »',
+  'notifications.open': 'Ouvrir',
+  'notifications.unread': 'Non lue',
+  'notifications.empty': 'Aucune notification pour le moment.',
+  'notifications.emptyUnread': 'Aucune notification non lue.',
+  'notifications.seeAll': 'Voir toutes les notifications',
+  'notifications.unreadOnly': 'Non lues uniquement',
+  'notifications.list': 'Toutes les notifications',
+  'notifications.more': 'Afficher plus',
+  'notifications.prefs.title': 'Préférences',
+  'notifications.prefs.legend': 'Me prévenir',
+  'notifications.prefs.jobFinished': 'Quand une génération se termine ou échoue',
+  'notifications.prefs.jobProgress': 'Avec la progression en direct des générations en cours',
+  'notifications.prefs.email': 'Aussi par e-mail',
+  'notifications.prefs.save': 'Enregistrer les préférences',
+  'notifications.prefs.saving': 'Enregistrement…',
+  'notifications.prefs.saved': 'Préférences enregistrées.',
+};
