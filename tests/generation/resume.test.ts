@@ -1,0 +1,104 @@
+import { createHash, createHmac } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { call, expectProblem, json, registerUser, sql, type TestUser } from '../helpers/api';
+import { type Job, startJob, waitForJob, workerVar } from '../helpers/generation';
+import { providerKey } from '../helpers/profile';
+
+async function addOpenAiKey(user: TestUser): Promise<void> {
+  const res = await call('/api/keys/openai', {
+    method: 'PUT',
+    token: user.accessToken,
+    json: { apiKey: providerKey('openai', 'valid') },
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+}
+
+/** The callback signature WeBox puts in a provider's callback URL (see generation/webhooks.ts). */
+function callbackSig(provider: string, jobId: string, step: number): string {
+  const key = createHash('sha256')
+    .update(`webox:generation-callback:${workerVar('JWT_SECRET')}`)
+    .digest();
+  return createHmac('sha256', key).update(`${provider}:${jobId}:${step}`).digest('base64url');
+}
+
+describe('multi-step jobs', () => {
+  test('a provider failing mid-job fails it with its message; retry resumes at that step', async () => {
+    const user = await registerUser();
+    await addOpenAiKey(user);
+    const job = await startJob(user, {
+      kind: 'ad',
+      model: 'offline/offline-brief',
+      imageProvider: 'openai',
+      brief: 'FAIL_AUTH a bike light',
+      variants: 2,
+      language: 'en',
+    });
+    const failed = await waitForJob(user, job.id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      errorCode: 'PROVIDER_AUTH',
+      stepsDone: 1,
+      costMicros: 0,
+    });
+    expect(failed.error).toMatch(/key/i);
+    const db = sql();
+    try {
+      const steps =
+        await db`select step, status, attempts from generation_steps where job_id = ${job.id} order by step`;
+      expect(steps).toEqual([
+        { step: 0, status: 'done', attempts: 1 },
+        { step: 1, status: 'failed', attempts: 1 },
+        { step: 2, status: 'pending', attempts: 0 },
+      ]);
+      expect(await db`select 1 from usage_events where user_id = ${user.id}`).toHaveLength(0);
+
+      const retried = await call(`/api/jobs/${job.id}/retry`, {
+        method: 'POST',
+        token: user.accessToken,
+      });
+      expect(retried.status).toBe(202);
+      const again = await waitForJob(user, job.id);
+      expect(again).toMatchObject({ status: 'failed', attempts: 2 });
+      // The copy step that had succeeded was not run again.
+      const [copy] =
+        await db`select attempts, status from generation_steps where job_id = ${job.id} and step = 0`;
+      expect(copy).toEqual({ attempts: 1, status: 'done' });
+    } finally {
+      await db.end();
+    }
+  });
+
+  test('a provider callback needs our signature and only makes us poll sooner', async () => {
+    const user = await registerUser();
+    const job = await startJob(user, {
+      kind: 'video',
+      provider: 'luma',
+      prompt: 'fog over a lake',
+      durationSeconds: 5,
+    });
+    await waitForJob(user, job.id, ['running', 'succeeded', 'failed']);
+    const path = `/api/generation/callbacks/luma?job=${job.id}&step=0`;
+    await expectProblem(
+      await call(`${path}&sig=${'A'.repeat(43)}`, { method: 'POST', json: { state: 'completed' } }),
+      401,
+      'UNAUTHORIZED',
+    );
+    const forgedStep = await call(
+      `/api/generation/callbacks/luma?job=${job.id}&step=1&sig=${callbackSig('luma', job.id, 0)}`,
+      {
+        method: 'POST',
+        json: {},
+      },
+    );
+    await expectProblem(forgedStep, 401, 'UNAUTHORIZED');
+    const genuine = await call(`${path}&sig=${callbackSig('luma', job.id, 0)}`, {
+      method: 'POST',
+      json: { id: 'whatever', state: 'completed' },
+    });
+    expect(genuine.status).toBe(200);
+    expect(['polling', 'ignored']).toContain((await json<{ outcome: string }>(genuine)).outcome);
+    const done = await waitForJob(user, job.id);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.files.map((file: Job['files'][number]) => file.contentType)).toEqual(['video/mp4']);
+  });
+});
