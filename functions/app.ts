@@ -25,8 +25,11 @@ import { planRoutes } from './commerce/plans-routes';
 import { commerceRoutes } from './commerce/routes';
 import { openAiRoutes } from './developer/openai-routes';
 import { developerRoutes } from './developer/routes';
+import { generationRoutes } from './generation/routes';
+import { MEDIA_RAW_BODY_PATH, mediaRoutes } from './media/routes';
 import { modelRoutes } from './models/routes';
 import { monitoringRoutes } from './monitoring/routes';
+import { adminAnnouncementRoutes } from './notifications/admin-routes';
 import { notificationRoutes } from './notifications/routes';
 import { webhookRoutes } from './payments/webhook-routes';
 import { errorHandler } from './platform/error-handler';
@@ -62,7 +65,9 @@ app.use(
 const OWN_BODY_LIMIT = new Set([AVATAR_PATH, ATTACHMENT_PATH, IMPORT_PATH]);
 const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
 app.use('/api/*', (c, next) =>
-  OWN_BODY_LIMIT.has(c.req.path) || PRODUCT_IMAGE_UPLOAD_PATH.test(c.req.path)
+  OWN_BODY_LIMIT.has(c.req.path) ||
+  PRODUCT_IMAGE_UPLOAD_PATH.test(c.req.path) ||
+  MEDIA_RAW_BODY_PATH.test(c.req.path)
     ? next()
     : defaultBodyLimit(c, next),
 );
@@ -76,6 +81,7 @@ app.use('/v1/*', servicesMiddleware);
 const routes = app
   .route('/api', authRoutes)
   .route('/api', notificationRoutes)
+  .route('/api', adminAnnouncementRoutes)
   .route('/api', adminRoutes)
   .route('/api', adminUserRoutes)
   .route('/api', verificationRoutes)
@@ -92,13 +98,15 @@ const routes = app
   .route('/v1', openAiRoutes)
   .route('/api', agentRoutes)
   .route('/api', promptRoutes)
+  .route('/api', mediaRoutes)
   .route('/api', commerceRoutes)
   .route('/api', checkoutRoutes)
   .route('/api', orderRoutes)
   .route('/api', adminOrderRoutes)
   .route('/api', invoiceRoutes)
   .route('/api', planRoutes)
-  .route('/api', webhookRoutes);
+  .route('/api', webhookRoutes)
+  .route('/api', generationRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',

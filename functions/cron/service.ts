@@ -2,9 +2,13 @@ import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import { openDatabase } from '../../db/client';
 import { authTokens, conversations, emailOutbox, messages, sessions } from '../../db/schema';
 import { sweepPendingOrders } from '../commerce/bank-transfer';
+import { sweepStuckJobs } from '../generation/engine';
+import { sweepStaleUploads } from '../media/uploads';
+import { purgeReadNotifications } from '../notifications/service';
 import { secretsSchema } from '../platform/env';
 import { createLogger } from '../platform/logging';
 import { createMailer } from '../platform/mail';
+import { createNotifier } from '../platform/notifier';
 
 /** Ended sessions are kept this long for the user's session history, then deleted. */
 const SESSION_RETENTION_DAYS = 7;
@@ -25,6 +29,9 @@ export interface SweepResult {
   conversationsPurged: number;
   repliesFailed: number;
 }
+
+/** The daily trigger in wrangler.toml; old read notifications are purged only then. */
+const DAILY_CRON = '0 3 * * *';
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
 
@@ -118,6 +125,16 @@ export async function runScheduled(
       logger,
     );
     logger.info('order sweep done', { ...orders });
+    const jobsFailed = await sweepStuckJobs({
+      db: orderHandle.db,
+      mailer,
+      logger,
+      notifier: createNotifier(env.NOTIFICATION_ROOM),
+      background: (task) => ctx.waitUntil(task.catch(() => undefined)),
+    });
+    const uploadsAborted = await sweepStaleUploads({ db: orderHandle.db, media: env.MEDIA });
+    logger.info('generation sweep done', { jobsFailed, uploadsAborted });
+    if (controller.cron === DAILY_CRON) await purgeReadNotifications(orderHandle.db, logger);
   } finally {
     ctx.waitUntil(orderHandle.close());
   }

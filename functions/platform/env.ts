@@ -59,6 +59,10 @@ export const secretsSchema = z.object({
   LUMA_BASE_URL: z.string().url().optional(),
   /** Longest wait for one media provider call (default 120 000 ms); tests lower it. */
   MEDIA_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).optional(),
+  /** First delay before a generation step that failed transiently runs again (default 5 s; doubles). */
+  JOB_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
+  /** Pause between two polls of an asynchronous video render (default 5 s). */
+  JOB_POLL_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
   /** Stripe: the secret API key and the signing secret of the webhook endpoint. */
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),

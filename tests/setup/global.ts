@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { type Stack, startStack } from '../../tools/dev-services/stack';
 import { startAiFakes } from '../fakes/ai-providers';
+import { startMediaFakes } from '../fakes/media-providers';
 import { startPaypalFake } from '../fakes/paypal';
 import { startStripeFake } from '../fakes/stripe';
 import { connectTestRedis, TEST_REDIS_DB, TEST_REDIS_URL } from '../helpers/redis';
@@ -16,6 +17,8 @@ declare module 'vitest' {
     dbKind: 'pglite' | 'postgres';
     /** The AI vendor fakes (tests/fakes/ai-providers.ts); GET /__requests lists the calls. */
     aiFakeUrl: string;
+    /** The media vendor fakes (tests/fakes/media-providers.ts); GET /__requests lists calls. */
+    mediaFakeUrl: string;
     /** The Stripe fake (tests/fakes/stripe.ts) and the secret webhooks are signed with. */
     stripeFakeUrl: string;
     stripeWebhookSecret: string;
@@ -82,11 +85,14 @@ export default async function setup(project: TestProject) {
   await flushTestRedis();
   const stateDir = mkdtempSync(join(tmpdir(), 'webox-test-'));
   const databaseUrl = dbKind === 'postgres' ? await freshPostgresDatabase() : undefined;
-  const aiFakes = await startAiFakes();
+  const mediaFakes = await startMediaFakes();
+  // OpenAI's and Google's media paths share the chat fakes' base URLs: mount them there too.
+  const aiFakes = await startAiFakes({ extra: mediaFakes.handle });
   const stripeFake = await startStripeFake();
   const paypalFake = await startPaypalFake();
   const closeFakes = async () => {
     await aiFakes.close();
+    await mediaFakes.close();
     await stripeFake.close();
     await paypalFake.close();
   };
@@ -104,8 +110,12 @@ export default async function setup(project: TestProject) {
       // Key tests call the fakes; a short timeout keeps the "never answers" case quick.
       vars: {
         ...aiFakes.vars,
+        ...mediaFakes.vars,
         AI_TEST_TIMEOUT_MS: '1500',
         AI_STREAM_TIMEOUT_MS: '1500',
+        // Generation: quick retries and polls so failure and video tests finish in seconds.
+        JOB_RETRY_BASE_SECONDS: '1',
+        JOB_POLL_SECONDS: '1',
         ...stripeFake.vars,
         ...paypalFake.vars,
         BANK_IBAN: 'FR76 3000 6000 0112 3456 7890 189',
@@ -126,6 +136,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('dbKind', dbKind);
   project.provide('aiFakeUrl', aiFakes.url);
+  project.provide('mediaFakeUrl', mediaFakes.url);
   project.provide('stripeFakeUrl', stripeFake.url);
   project.provide('stripeWebhookSecret', stripeFake.webhookSecret);
   project.provide('paypalFakeUrl', paypalFake.url);
