@@ -22,10 +22,13 @@ import { ComingSoonPage } from './pages/coming-soon';
 import { ConfirmEmailPage } from './pages/confirm-email';
 import { DashboardPage } from './pages/dashboard';
 import { ForgotPage } from './pages/forgot';
+import { GenerationPage } from './pages/generation';
 import { KeysPage } from './pages/keys';
 import { LoginPage } from './pages/login';
 import { MarketplacePage } from './pages/marketplace';
+import { MediaPage } from './pages/media';
 import { MessagePage } from './pages/message';
+import { NotificationsPage } from './pages/notifications';
 import { isOrderPath, OrdersPage } from './pages/orders';
 import { PasswordPage } from './pages/password';
 import { PricingPage } from './pages/pricing';
@@ -76,13 +79,16 @@ const MEMBER_PAGES: Record<string, (user: User) => JSX.Element> = {
   '/admin/outbox': () => <AdminOutboxPage />,
   '/agents': () => <AgentsPage />,
   '/prompts': (user) => <PromptsPage user={user} />,
+  '/media': () => <MediaPage />,
   '/admin/models': () => <AdminModelsPage />,
   '/usage': () => <UsagePage />,
+  '/generation': () => <GenerationPage />,
   '/api-tokens': () => <ApiTokensPage />,
   '/wishlist': () => <WishlistPage />,
   '/checkout': (user) => <CheckoutPage user={user} />,
   '/checkout/paypal/return': () => <PaypalReturnPage />,
   '/orders': () => <OrdersPage />,
+  '/notifications': () => <NotificationsPage />,
   '/admin/products': () => <AdminProductsPage />,
   '/admin/promos': () => <AdminPromosPage />,
   '/admin/orders': () => <AdminOrdersPage />,

@@ -6,6 +6,7 @@ import { signOut } from '../auth';
 import { LANGS, setLang, useI18n } from '../i18n';
 import { Link, useLocation } from '../router';
 import { setTheme, useTheme } from '../theme';
+import { NotificationBell } from './notifications/bell';
 import { Toasts } from './toasts';
 
 function LanguageSwitch() {
@@ -205,6 +206,7 @@ export function Layout({ user, children }: { user: User | null; children: Compon
         <div class="top-bar-actions">
           <LanguageSwitch />
           <ThemeToggle />
+          {user && <NotificationBell />}
           {user && <UserMenu user={user} />}
         </div>
       </header>

@@ -1,0 +1,340 @@
+import type { ComponentChildren } from 'preact';
+import type { UserModel } from '../../api/chat';
+import type { MediaImage, ProviderOption } from '../../api/generation';
+import { type Lang, useI18n } from '../../i18n';
+
+/** A job's cost in dollars: cents for most, micro-dollars when it is a tiny amount. */
+export function formatCost(lang: Lang, micros: number): string {
+  return new Intl.NumberFormat(lang, {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: micros > 0 && micros < 10_000 ? 6 : 2,
+  }).format(micros / 1_000_000);
+}
+
+interface SelectProps<V extends string> {
+  id: string;
+  label: string;
+  value: V;
+  options: ReadonlyArray<{ value: V; label: string; disabled?: boolean }>;
+  onValue: (value: V) => void;
+  hint?: string;
+}
+
+/** A labelled select. */
+export function SelectField<V extends string>({
+  id,
+  label,
+  value,
+  options,
+  onValue,
+  hint,
+}: SelectProps<V>) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select
+        id={id}
+        name={id}
+        value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(event) => onValue(event.currentTarget.value as V)}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value} disabled={option.disabled}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {hint && (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled multi-line text input. */
+export function TextAreaField({
+  id,
+  label,
+  value,
+  onValue,
+  required,
+  maxLength,
+  rows = 3,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  required?: boolean;
+  maxLength: number;
+  rows?: number;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        name={id}
+        rows={rows}
+        value={value}
+        required={required}
+        maxLength={maxLength}
+        onInput={(event) => onValue(event.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** A labelled single-line text input. */
+export function TextField({
+  id,
+  label,
+  value,
+  onValue,
+  required,
+  maxLength,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  required?: boolean;
+  maxLength: number;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        type="text"
+        id={id}
+        name={id}
+        value={value}
+        required={required}
+        maxLength={maxLength}
+        onInput={(event) => onValue(event.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+/** A labelled whole-number input within bounds. */
+export function NumberField({
+  id,
+  label,
+  value,
+  onValue,
+  min,
+  max,
+  step = 1,
+}: {
+  id: string;
+  label: string;
+  value: number;
+  onValue: (value: number) => void;
+  min: number;
+  max: number;
+  step?: number;
+}) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <input
+        type="number"
+        id={id}
+        name={id}
+        value={value}
+        min={min}
+        max={max}
+        step={step}
+        required
+        onInput={(event) => {
+          const next = event.currentTarget.valueAsNumber;
+          if (Number.isFinite(next)) onValue(Math.min(max, Math.max(min, next)));
+        }}
+      />
+    </div>
+  );
+}
+
+/**
+ * The provider a form starts on: the offline one (free, always there), so that nothing is
+ * billed until the person picks a paid provider themselves; else the first usable one.
+ */
+export function defaultProvider(options: readonly ProviderOption[]): string {
+  return (
+    options.find((option) => option.offline && option.configured)?.provider ??
+    options.find((option) => option.configured)?.provider ??
+    'offline'
+  );
+}
+
+/**
+ * The providers of one kind of media as radio buttons: each says whether it runs offline,
+ * and one that is not configured is disabled with the setting that would enable it.
+ */
+export function ProviderPicker({
+  name,
+  legend,
+  options,
+  value,
+  onValue,
+  children,
+}: {
+  name: string;
+  legend: string;
+  options: readonly ProviderOption[];
+  value: string;
+  onValue: (provider: string) => void;
+  children?: ComponentChildren;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset class="checks gen-providers">
+      <legend>{legend}</legend>
+      {options.length === 0 && <p class="muted">{t('generation.providers.none')}</p>}
+      {options.map((option) => {
+        const id = `${name}-${option.provider}`;
+        return (
+          <label
+            key={option.provider}
+            class={`gen-provider${option.configured ? '' : ' is-disabled'}`}
+            for={id}
+          >
+            <input
+              type="radio"
+              id={id}
+              name={name}
+              value={option.provider}
+              checked={value === option.provider}
+              disabled={!option.configured}
+              onChange={() => onValue(option.provider)}
+            />
+            <span class="gen-provider-label">{option.label}</span>
+            {option.offline && (
+              <span class="badge gen-badge-offline">{t('generation.offline')}</span>
+            )}
+            {!option.configured && (
+              <span class="gen-provider-missing">
+                {t('generation.notConfigured', {
+                  setting: option.setting ?? t('generation.ownKey'),
+                })}
+              </span>
+            )}
+          </label>
+        );
+      })}
+      {children}
+    </fieldset>
+  );
+}
+
+/** The model choice of the chosen provider, when it offers more than one. */
+export function ProviderModelSelect({
+  id,
+  option,
+  value,
+  onValue,
+}: {
+  id: string;
+  option: ProviderOption | undefined;
+  value: string;
+  onValue: (model: string) => void;
+}) {
+  const { t } = useI18n();
+  if (!option || option.models.length < 2) return null;
+  return (
+    <SelectField
+      id={id}
+      label={t('generation.model')}
+      value={value || option.defaultModel}
+      options={option.models.map((model) => ({ value: model, label: model }))}
+      onValue={onValue}
+    />
+  );
+}
+
+/** The chat model an eBook, short or ad is written with; offline models are always usable. */
+export function defaultChatModel(models: readonly UserModel[]): string {
+  return (
+    models.find((model) => model.slug === 'offline/offline-detailed')?.slug ??
+    models.find((model) => model.offline)?.slug ??
+    models.find((model) => model.availability !== 'not-configured')?.slug ??
+    'offline/offline-detailed'
+  );
+}
+
+/** The writing model select (GET /api/models). */
+export function ChatModelSelect({
+  id,
+  models,
+  value,
+  onValue,
+}: {
+  id: string;
+  models: readonly UserModel[];
+  value: string;
+  onValue: (slug: string) => void;
+}) {
+  const { t } = useI18n();
+  const options =
+    models.length === 0
+      ? [{ value, label: value }]
+      : models.map((model) => ({
+          value: model.slug,
+          label:
+            model.availability === 'not-configured'
+              ? t('generation.chatModel.missing', { name: model.displayName })
+              : model.offline
+                ? t('generation.chatModel.offline', { name: model.displayName })
+                : model.displayName,
+          disabled: model.availability === 'not-configured',
+        }));
+  return (
+    <SelectField
+      id={id}
+      label={t('generation.chatModel')}
+      value={value}
+      options={options}
+      onValue={onValue}
+    />
+  );
+}
+
+/** An optional pick among the caller's images in the media library. */
+export function MediaImageSelect({
+  id,
+  label,
+  images,
+  value,
+  onValue,
+}: {
+  id: string;
+  label: string;
+  images: readonly MediaImage[];
+  value: string;
+  onValue: (mediaId: string) => void;
+}) {
+  const { t } = useI18n();
+  const chosen = images.find((image) => image.id === value);
+  return (
+    <div class="gen-media-pick">
+      <SelectField
+        id={id}
+        label={label}
+        value={value}
+        options={[
+          { value: '', label: t('generation.media.none') },
+          ...images.map((image) => ({ value: image.id, label: image.name })),
+        ]}
+        onValue={onValue}
+        hint={images.length === 0 ? t('generation.media.empty') : undefined}
+      />
+      {chosen?.url && <img class="gen-media-thumb" src={chosen.url} alt={chosen.name} />}
+    </div>
+  );
+}
