@@ -13,17 +13,12 @@
  * (reads /proc). It never fails on a figure; it exits non-zero only when it cannot measure.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
-import { startStack } from '../tools/dev-services/stack';
+import { json, onExit, progress, runBench, startBenchStack } from './harness';
 
 const CHAPTERS = Number(process.env.BENCH_CHAPTERS ?? 10);
 const POLLS = Number(process.env.BENCH_POLLS ?? 200);
-const SERVER_URL = process.env.BENCH_POSTGRES_URL;
-const progress = (line: string) => process.stderr.write(`· ${line}\n`);
-const cleanups: Array<() => Promise<void>> = [];
 
 /** CPU seconds (user + system) used so far by every workerd process. */
 function workerdCpuSeconds(): number {
@@ -47,12 +42,6 @@ function workerdCpuSeconds(): number {
   return total;
 }
 
-async function json<T>(res: Response, what: string): Promise<T> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
 interface JobBody {
   id: string;
   status: string;
@@ -63,40 +52,10 @@ interface JobBody {
 }
 
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'webox-bench-gen-'));
-  cleanups.push(async () => rmSync(stateDir, { recursive: true, force: true }));
-  let databaseUrl: string | undefined;
-  if (SERVER_URL) {
-    const name = `webox_bench_gen_${process.pid}`;
-    const server = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-    await server.unsafe(`CREATE DATABASE ${name}`);
-    await server.end();
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    cleanups.push(async () => {
-      const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    });
-  }
-  progress(
-    `starting WeBox (${databaseUrl ? 'PostgreSQL server' : 'PGlite'}, stand-ins, wrangler dev)`,
-  );
-  const stack = await startStack({
-    databaseUrl,
-    stateDir,
-    workerPort: 0,
-    publicHost: 'localhost',
-    ephemeral: true,
-    redisUrl: 'redis://127.0.0.1:6379',
-    redisDb: 13,
-    vars: { RATE_LIMIT_MULTIPLIER: '100000' },
-  });
-  cleanups.push(() => stack.stop());
+  const { stack, dbKind } = await startBenchStack({ tag: 'gen', redisDb: 14 });
   const base = stack.baseUrl;
   const db = postgres(stack.databaseUrl, { max: 2, fetch_types: false, onnotice: () => {} });
-  cleanups.push(() => db.end());
+  onExit(() => db.end());
 
   const session = await json<{ accessToken: string }>(
     await fetch(`${base}/api/auth/register`, {
@@ -185,7 +144,7 @@ async function main(): Promise<void> {
     from generation_steps where job_id = ${job.id} order by step`;
   let sumMs = 0;
   console.log(
-    `\nA ${CHAPTERS}-chapter offline eBook (${job.data?.pages ?? '?'} pages), ${databaseUrl ? 'PostgreSQL' : 'PGlite'}:`,
+    `\nA ${CHAPTERS}-chapter offline eBook (${job.data?.pages ?? '?'} pages), ${dbKind}:`,
   );
   console.log('step  name        wall ms   Worker CPU ms (incl. polling share)');
   for (const row of steps) {
@@ -223,11 +182,4 @@ async function main(): Promise<void> {
   );
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-}
+await runBench(main);

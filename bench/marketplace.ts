@@ -12,14 +12,20 @@
  * BENCH_VISITORS (100), BENCH_DURATION (seconds per run, 8), BENCH_ORDERS (100). It never
  * fails on a figure; it exits non-zero only when something could not be measured.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { signStripePayload, startStripeFake, stripeEvent } from '../tests/fakes/stripe';
-import { startStack } from '../tools/dev-services/stack';
+import {
+  fmt,
+  forkHelper,
+  json,
+  onExit,
+  percentile,
+  progress,
+  runBench,
+  startBenchStack,
+} from './harness';
 import type { VisitorsRequest, VisitorsResult } from './visitors';
 import { startDev } from './wrangler';
 
@@ -28,92 +34,31 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100);
 const DUPLICATE_SHARE = 0.1;
 const WEBHOOK_CONCURRENCY = 20;
-/** A PostgreSQL server to bench on (a fresh database is made there); PGlite when unset. */
-const SERVER_URL = process.env.BENCH_POSTGRES_URL;
-
-const progress = (line: string) => process.stderr.write(`· ${line}\n`);
-const cleanups: Array<() => Promise<void>> = [];
-
-async function json<T>(res: Response, what: string): Promise<T> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
 function startVisitorsProcess() {
-  // fork() reuses this process's execArgv, which carries tsx's loader.
-  const child: ChildProcess = fork(join(import.meta.dirname, 'visitors.ts'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  cleanups.push(async () => {
-    if (child.connected) child.disconnect();
-  });
-  let next = 0;
-  return (req: Omit<VisitorsRequest, 'id'>) =>
-    new Promise<VisitorsResult>((resolve, reject) => {
-      const id = ++next;
-      const onMessage = (result: VisitorsResult) => {
-        if (result.id !== id) return;
-        child.off('message', onMessage);
-        if (result.error) reject(new Error(result.error));
-        else resolve(result);
-      };
-      child.on('message', onMessage);
-      child.send({ ...req, id });
-    });
+  return forkHelper<Omit<VisitorsRequest, 'id'>, VisitorsResult>(
+    join(import.meta.dirname, 'visitors.ts'),
+  );
 }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 async function main(): Promise<void> {
   const stripe = await startStripeFake();
-  cleanups.push(() => stripe.close());
-  const stateDir = mkdtempSync(join(tmpdir(), 'webox-bench-shop-'));
-  cleanups.push(async () => rmSync(stateDir, { recursive: true, force: true }));
-  let databaseUrl: string | undefined;
-  if (SERVER_URL) {
-    const name = `webox_bench_${process.pid}`;
-    const server = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-    await server.unsafe(`CREATE DATABASE ${name}`);
-    await server.end();
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    cleanups.push(async () => {
-      const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    });
-  }
-  progress(
-    `starting WeBox (${databaseUrl ? 'PostgreSQL server' : 'PGlite'}, stand-ins, wrangler dev) and the baseline worker`,
-  );
-  const stack = await startStack({
-    databaseUrl,
-    stateDir,
-    workerPort: 0,
-    publicHost: 'localhost',
-    ephemeral: true,
-    redisUrl: 'redis://127.0.0.1:6379',
+  onExit(() => stripe.close());
+  const { stack, stateDir, dbKind } = await startBenchStack({
+    tag: 'shop',
     redisDb: 12,
-    vars: { ...stripe.vars, RATE_LIMIT_MULTIPLIER: '100000' },
+    vars: stripe.vars,
   });
-  cleanups.push(() => stack.stop());
   const baseline = await startDev({
     config: 'bench/baseline/wrangler.toml',
     persistTo: stateDir,
     readyPath: '/api/health',
     timeoutMs: 90_000,
   });
-  cleanups.push(() => baseline.stop());
+  onExit(() => baseline.stop());
   const base = stack.baseUrl;
   const origin = stack.vars.APP_ORIGIN ?? base;
   const db = postgres(stack.databaseUrl, { max: 2, fetch_types: false, onnotice: () => {} });
-  cleanups.push(() => db.end());
+  onExit(() => db.end());
 
   const admin = await json<{ accessToken: string }>(
     await fetch(`${base}/api/auth/login`, {
@@ -286,7 +231,7 @@ async function main(): Promise<void> {
     if (!x || !y) return 'n/a';
     return `throughput ${(x.okPerSecond / y.okPerSecond).toFixed(2)}×, p99 ${(x.latencyP99Ms / y.latencyP99Ms).toFixed(2)}×`;
   };
-  console.log(`\nDatabase: ${databaseUrl ? 'PostgreSQL server' : 'PGlite (embedded)'}`);
+  console.log(`\nDatabase: ${dbKind}`);
   console.log(`Carts: ${VISITORS} concurrent shoppers, ${DURATION_S} s per run`);
   for (const [name] of runs) console.log(`  ${line(name)}`);
   console.log(`  add to cart vs bare DO write: ${ratio('add to cart', 'baseline DO write')}`);
@@ -307,13 +252,5 @@ async function main(): Promise<void> {
   );
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  exitCode = 1;
-} finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-}
-process.exit(exitCode);
+await runBench(main);
+process.exit(process.exitCode ?? 0);

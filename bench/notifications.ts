@@ -8,13 +8,9 @@
  * run, is the same users with one socket each; the report gives the ratio of the two p99s.
  * It never fails on a figure; it exits non-zero only when something could not be measured.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { startStack } from '../tools/dev-services/stack';
+import { fmt, forkHelper, json, percentile, progress, runBench, startBenchStack } from './harness';
 import type { FanoutRequest, FanoutResult } from './sockets';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100);
@@ -23,46 +19,11 @@ const ANNOUNCEMENTS = Number(process.env.BENCH_ANNOUNCEMENTS ?? 20);
 /** Baseline/fan-out pairs, alternated so machine noise falls on both. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WAIT_MS = 10_000;
-/** A PostgreSQL server to bench on (a fresh database is made there); PGlite when unset. */
-const SERVER_URL = process.env.BENCH_POSTGRES_URL;
-
-const progress = (line: string) => process.stderr.write(`· ${line}\n`);
-const cleanups: Array<() => Promise<void>> = [];
-
-async function json<T>(res: Response, what: string): Promise<T> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
 function startSocketsProcess() {
-  // fork() reuses this process's execArgv, which carries tsx's loader.
-  const child: ChildProcess = fork(join(import.meta.dirname, 'sockets.ts'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  cleanups.push(async () => {
-    if (child.connected) child.disconnect();
-  });
-  let next = 0;
-  return (req: Omit<FanoutRequest, 'id'>) =>
-    new Promise<FanoutResult>((resolve, reject) => {
-      const id = ++next;
-      const onMessage = (result: FanoutResult) => {
-        if (result.id !== id) return;
-        child.off('message', onMessage);
-        if (result.error) reject(new Error(result.error));
-        else resolve(result);
-      };
-      child.on('message', onMessage);
-      child.send({ ...req, id });
-    });
+  return forkHelper<Omit<FanoutRequest, 'id'>, FanoutResult>(
+    join(import.meta.dirname, 'sockets.ts'),
+  );
 }
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 interface Summary {
   sockets: number;
@@ -95,37 +56,7 @@ function summarise(results: FanoutResult[]): Summary {
 }
 
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'webox-bench-notify-'));
-  cleanups.push(async () => rmSync(stateDir, { recursive: true, force: true }));
-  let databaseUrl: string | undefined;
-  if (SERVER_URL) {
-    const name = `webox_bench_${process.pid}`;
-    const server = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-    await server.unsafe(`CREATE DATABASE ${name}`);
-    await server.end();
-    const url = new URL(SERVER_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    cleanups.push(async () => {
-      const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    });
-  }
-  progress(
-    `starting WeBox (${databaseUrl ? 'PostgreSQL server' : 'PGlite'}, stand-ins, wrangler dev)`,
-  );
-  const stack = await startStack({
-    databaseUrl,
-    stateDir,
-    workerPort: 0,
-    publicHost: 'localhost',
-    ephemeral: true,
-    redisUrl: 'redis://127.0.0.1:6379',
-    redisDb: 13,
-    vars: { RATE_LIMIT_MULTIPLIER: '100000' },
-  });
-  cleanups.push(() => stack.stop());
+  const { stack, dbKind } = await startBenchStack({ tag: 'notify', redisDb: 13 });
   const base = stack.baseUrl;
 
   const admin = await json<{ accessToken: string }>(
@@ -206,7 +137,7 @@ async function main(): Promise<void> {
   const l = summarise(loaded);
   const line = (name: string, s: Summary) =>
     `  ${name.padEnd(24)} p50 ${fmt(s.p50).padStart(6)} ms  p99 ${fmt(s.p99).padStart(6)} ms  max ${fmt(s.max).padStart(6)} ms  delivered ${s.received}/${s.expected} (${((100 * s.received) / Math.max(1, s.expected)).toFixed(2)} %)  API reached ${s.deliveredByApi}  POST p50 ${fmt(s.postP50)} ms  sockets opened in ${fmt(s.openMs)} ms`;
-  console.log(`\nDatabase: ${databaseUrl ? 'PostgreSQL server' : 'PGlite (embedded)'}`);
+  console.log(`\nDatabase: ${dbKind}`);
   console.log(
     `Notification fan-out: ${USERS} users, ${ANNOUNCEMENTS} announcements to all of them per run, ${ROUNDS} run(s) each; latency = announcement POST start → receipt on each socket`,
   );
@@ -232,13 +163,5 @@ async function main(): Promise<void> {
   console.log(`  verdict: ${verdict}`);
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (err) {
-  console.error(err instanceof Error ? err.message : err);
-  exitCode = 1;
-} finally {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-}
-process.exit(exitCode);
+await runBench(main);
+process.exit(process.exitCode ?? 0);

@@ -5,6 +5,7 @@ import {
   generationSteps,
   type JobOutput,
   type JobOutputFile,
+  users,
 } from '../../db/schema';
 import { ProviderError } from '../models/providers/types';
 import { notifyUser, pushLive } from '../notifications/service';
@@ -96,16 +97,29 @@ const KIND_LABEL: Record<JobRow['kind'], { en: string; fr: string }> = {
   ad: { en: 'Ad', fr: 'Publicité' },
 };
 
-/** Stores and pushes the "finished" or "failed" notification of a job. */
+/** Stores and pushes the "finished" or "failed" notification of a job, in the owner's language. */
 async function notifyOutcome(services: JobServices, job: JobRow): Promise<void> {
-  const label = KIND_LABEL[job.kind].en;
+  const [owner] = await services.db
+    .select({ locale: users.locale })
+    .from(users)
+    .where(eq(users.id, job.userId))
+    .limit(1);
+  const lang = owner?.locale === 'en' ? 'en' : 'fr';
+  const label = KIND_LABEL[job.kind][lang];
   const succeeded = job.status === 'succeeded';
+  const title = succeeded
+    ? lang === 'fr'
+      ? `${label} : c’est prêt`
+      : `${label} ready`
+    : lang === 'fr'
+      ? `${label} : échec`
+      : `${label} failed`;
   await notifyUser(services, job.userId, {
     type: succeeded ? 'job.succeeded' : 'job.failed',
-    title: succeeded ? `${label} ready` : `${label} failed`,
+    title,
     body: succeeded
-      ? (job.progressMessage ?? 'Your generation has finished.')
-      : (job.error ?? 'The generation failed.'),
+      ? (job.progressMessage ?? '')
+      : (job.error ?? (lang === 'fr' ? 'La génération a échoué.' : 'The generation failed.')),
     link: `/generation?job=${job.id}`,
     data: { jobId: job.id, kind: job.kind, status: job.status },
   });
@@ -264,7 +278,13 @@ export async function runStep(
   for (const row of steps) {
     if (row.status === 'done' && row.result) results.set(row.step, row.result as StepResult);
   }
+  const [owner] = await db
+    .select({ locale: users.locale })
+    .from(users)
+    .where(eq(users.id, job.userId))
+    .limit(1);
   const context: StepContext = {
+    lang: owner?.locale === 'en' ? 'en' : 'fr',
     services,
     job,
     input: job.input as JobInput,

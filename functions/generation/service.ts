@@ -6,7 +6,7 @@ import { requireModel, resolveProvider } from '../models/service';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
-import { assertWithinQuota } from '../usage/service';
+import { assertGenerationBudget, assertWithinQuota } from '../usage/service';
 import { enqueueStep, type JobRow, publishProgress } from './engine';
 import { planSteps, stepDeadlineMs } from './plans';
 import { MEDIA_MODELS, resolveMediaProvider } from './providers';
@@ -110,7 +110,10 @@ async function preflight(services: Services, userId: string, input: JobInput): P
     await resolveMediaProvider(services, userId, provider);
     paid ||= provider !== 'offline';
   }
-  if (paid) await assertWithinQuota(services.db, userId);
+  if (paid) {
+    await assertWithinQuota(services.db, userId);
+    await assertGenerationBudget(services.db, userId);
+  }
   await assertStorageAvailable(services.db, userId, EXPECTED_BYTES[input.kind]);
   if (!services.queue.configured) {
     throw new ApiError(
@@ -225,7 +228,7 @@ export async function createJob(
         input: input as unknown as Record<string, unknown>,
         stepsTotal: plan.length,
         idempotencyKey: idempotencyKey ?? null,
-        progressMessage: 'Queued',
+        progressMessage: null,
         deadlineAt: new Date(Date.now() + stepDeadlineMs(input)),
       })
       .onConflictDoNothing()
@@ -306,7 +309,7 @@ export async function cancelJob(services: Services, userId: string, id: string):
     .update(generationJobs)
     .set({
       status: 'cancelled',
-      progressMessage: 'Cancelled',
+      progressMessage: null,
       finishedAt: new Date(),
       updatedAt: new Date(),
     })
@@ -341,7 +344,7 @@ export async function retryJob(services: Services, userId: string, id: string): 
         attempts: sql`${generationJobs.attempts} + 1`,
         error: null,
         errorCode: null,
-        progressMessage: 'Queued again',
+        progressMessage: null,
         finishedAt: null,
         updatedAt: new Date(),
         deadlineAt: new Date(Date.now() + stepDeadlineMs(current.input as JobInput)),

@@ -76,7 +76,13 @@ export interface StepContext {
   signal: AbortSignal;
   /** The Workers static assets (book fonts live there, not in the script). */
   assets?: Fetcher;
+  /** The owner's language, for progress messages. */
+  lang: 'fr' | 'en';
 }
+
+/** A progress message in the owner's language. */
+const say = (context: Pick<StepContext, 'lang'>, en: string, fr: string) =>
+  context.lang === 'fr' ? fr : en;
 
 export type StepOutcome =
   | { status: 'done'; result: StepResult; usage?: StepUsage; message: string }
@@ -253,7 +259,7 @@ async function makeVideo(
       status: 'done',
       result: { files: [stored] },
       usage: mediaUsage(provider, model, cost),
-      message: 'Video ready',
+      message: say(context, 'Video ready', 'Vidéo prête'),
     };
   };
   if (step.providerRef) {
@@ -267,8 +273,12 @@ async function makeVideo(
       delaySeconds: pollSeconds(context),
       message:
         polled.progress !== undefined
-          ? `Rendering video… ${Math.round(polled.progress * 100)} %`
-          : 'Rendering video…',
+          ? say(
+              context,
+              `Rendering video… ${Math.round(polled.progress * 100)} %`,
+              `Rendu de la vidéo… ${Math.round(polled.progress * 100)} %`,
+            )
+          : say(context, 'Rendering video…', 'Rendu de la vidéo…'),
     };
   }
   const started = await adapter.startVideo(
@@ -286,7 +296,7 @@ async function makeVideo(
     // The cost travels with the operation id so the poll that finishes can bill it.
     providerRef: `${started.operationId}|${started.costMicros}`,
     delaySeconds: pollSeconds(context),
-    message: 'Video requested from the provider…',
+    message: say(context, 'Video requested from the provider…', 'Vidéo demandée au fournisseur…'),
   };
 }
 
@@ -312,7 +322,10 @@ async function imageStep(context: StepContext, input: ImageJobInput): Promise<St
     status: 'done',
     result: { files },
     usage,
-    message: files.length > 1 ? `${files.length} images ready` : 'Image ready',
+    message:
+      files.length > 1
+        ? say(context, `${files.length} images ready`, `${files.length} images prêtes`)
+        : say(context, 'Image ready', 'Image prête'),
   };
 }
 
@@ -367,7 +380,7 @@ async function audioStep(context: StepContext, input: AudioJobInput): Promise<St
     status: 'done',
     result: { files: [stored] },
     usage: mediaUsage(input.provider, model, cost),
-    message: 'Audio ready',
+    message: say(context, 'Audio ready', 'Audio prêt'),
   };
 }
 
@@ -410,7 +423,11 @@ async function ebookStep(context: StepContext, input: EbookJobInput): Promise<St
         status: 'done',
         result: { outline },
         usage,
-        message: `Outline ready: ${outline.chapters.length} chapters`,
+        message: say(
+          context,
+          `Outline ready: ${outline.chapters.length} chapters`,
+          `Plan prêt : ${outline.chapters.length} chapitres`,
+        ),
       };
     }
     case 'chapter': {
@@ -429,7 +446,11 @@ async function ebookStep(context: StepContext, input: EbookJobInput): Promise<St
         status: 'done',
         result: { title, text: text.trim(), summary: outline.chapters[index]?.summary ?? title },
         usage,
-        message: `Chapter ${index + 1} of ${input.chapters} written`,
+        message: say(
+          context,
+          `Chapter ${index + 1} of ${input.chapters} written`,
+          `Chapitre ${index + 1} sur ${input.chapters} écrit`,
+        ),
       };
     }
     case 'cover': {
@@ -447,7 +468,12 @@ async function ebookStep(context: StepContext, input: EbookJobInput): Promise<St
         'cover',
         `${slugName(input.title)}-cover`,
       );
-      return { status: 'done', result: { files }, usage, message: 'Cover ready' };
+      return {
+        status: 'done',
+        result: { files },
+        usage,
+        message: say(context, 'Cover ready', 'Couverture prête'),
+      };
     }
     case 'typeset':
     case 'epub': {
@@ -480,7 +506,7 @@ async function ebookStep(context: StepContext, input: EbookJobInput): Promise<St
         return {
           status: 'done',
           result: { files: [stored], data: { pages, chapters: chapters.length } },
-          message: `PDF typeset: ${pages} pages`,
+          message: say(context, `PDF typeset: ${pages} pages`, `PDF mis en page : ${pages} pages`),
         };
       }
       const epub = buildEpub(content, coverImage);
@@ -489,7 +515,11 @@ async function ebookStep(context: StepContext, input: EbookJobInput): Promise<St
         { bytes: epub, contentType: 'application/epub+zip', ext: 'epub' },
         { role: 'epub', name: slugName(input.title), prompt: input.subject },
       );
-      return { status: 'done', result: { files: [stored] }, message: 'eBook ready (PDF and EPUB)' };
+      return {
+        status: 'done',
+        result: { files: [stored] },
+        message: say(context, 'eBook ready (PDF and EPUB)', 'eBook prêt (PDF et EPUB)'),
+      };
     }
   }
   throw new Error(`unknown ebook step ${step.name}`);
@@ -516,7 +546,7 @@ async function shortStep(context: StepContext, input: ShortJobInput): Promise<St
         status: 'done',
         result: { script, data: { title: script.title, scenes: script.scenes.length } },
         usage,
-        message: 'Script written',
+        message: say(context, 'Script written', 'Script écrit'),
       };
     }
     case 'voice': {
@@ -545,7 +575,7 @@ async function shortStep(context: StepContext, input: ShortJobInput): Promise<St
         status: 'done',
         result: { files: [stored], durationMs: audio.durationMs ?? null },
         usage: mediaUsage(input.speechProvider, model, cost),
-        message: 'Voice-over recorded',
+        message: say(context, 'Voice-over recorded', 'Voix off enregistrée'),
       };
     }
     case 'scene': {
@@ -570,7 +600,11 @@ async function shortStep(context: StepContext, input: ShortJobInput): Promise<St
         status: 'done',
         result: { files, index },
         usage,
-        message: `Scene ${index + 1} of ${input.scenes} drawn`,
+        message: say(
+          context,
+          `Scene ${index + 1} of ${input.scenes} drawn`,
+          `Scène ${index + 1} sur ${input.scenes} dessinée`,
+        ),
       };
     }
     case 'storyboard': {
@@ -618,7 +652,13 @@ async function shortStep(context: StepContext, input: ShortJobInput): Promise<St
       return {
         status: 'done',
         result: { files: [stored] },
-        message: input.videoProvider ? 'Storyboard ready; rendering the clip…' : 'Short ready',
+        message: input.videoProvider
+          ? say(
+              context,
+              'Storyboard ready; rendering the clip…',
+              'Storyboard prêt ; rendu du clip…',
+            )
+          : say(context, 'Short ready', 'Vidéo courte prête'),
       };
     }
     case 'render': {
@@ -706,7 +746,11 @@ async function adStep(context: StepContext, input: AdJobInput): Promise<StepOutc
         status: 'done',
         result: { variants, data: { variants, productName: product.name || null } },
         usage,
-        message: `${variants.length} copy variants written`,
+        message: say(
+          context,
+          `${variants.length} copy variants written`,
+          `${variants.length} variantes de texte écrites`,
+        ),
       };
     }
     case 'visual': {
@@ -737,7 +781,11 @@ async function adStep(context: StepContext, input: AdJobInput): Promise<StepOutc
         status: 'done',
         result: { files },
         usage,
-        message: `Visual ${index + 1} of ${input.variants} ready`,
+        message: say(
+          context,
+          `Visual ${index + 1} of ${input.variants} ready`,
+          `Visuel ${index + 1} sur ${input.variants} prêt`,
+        ),
       };
     }
     case 'ad-video': {

@@ -236,3 +236,50 @@ export async function usageReport(
     quota,
   };
 }
+
+/**
+ * What paid media generation (images, audio, video billed per item, not per token) may cost
+ * per calendar month (UTC), in micro-dollars; offline generation is free and not counted.
+ */
+export const PLAN_GENERATION_BUDGET_MICROS: Record<Plan, number> = {
+  free: 2_000_000,
+  pro: 30_000_000,
+  business: 200_000_000,
+};
+
+/** Refuses a paid generation job once the month's generation budget is spent (429). */
+export async function assertGenerationBudget(
+  db: Database,
+  userId: string,
+  now = new Date(),
+): Promise<void> {
+  const monthStart = startOfUtcMonth(now);
+  const [[user], [spent]] = await Promise.all([
+    db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1),
+    db
+      .select({ micros: sql<string>`coalesce(sum(${usageEvents.costMicros}), 0)::bigint` })
+      .from(usageEvents)
+      .where(
+        and(
+          eq(usageEvents.userId, userId),
+          eq(usageEvents.source, 'generation'),
+          gte(usageEvents.createdAt, monthStart),
+        ),
+      ),
+  ]);
+  const plan = (user?.plan ?? 'free') as Plan;
+  const budget = PLAN_GENERATION_BUDGET_MICROS[plan];
+  const used = Number(spent?.micros ?? 0);
+  if (used < budget) return;
+  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  const dollars = (micros: number) => (micros / 1_000_000).toFixed(2);
+  throw new ApiError(
+    'QUOTA_EXCEEDED',
+    `The monthly generation budget of the ${plan} plan is used up ($${dollars(used)} of $${dollars(budget)}); it resets at ${nextMonth.toISOString()}. The offline provider stays available.`,
+    {
+      headers: {
+        'Retry-After': String(Math.max(1, Math.ceil((nextMonth.getTime() - now.getTime()) / 1000))),
+      },
+    },
+  );
+}

@@ -1,5 +1,6 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { randomIp } from '../helpers/api';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -42,6 +43,9 @@ export async function openSite(
     baseURL: baseUrl(),
     locale: options.locale ?? 'en-US',
     viewport: { width: 1280, height: 800 },
+    // Each context is its own visitor: per-IP limits (10 sign-ups an hour) apply per test, as
+    // for real users, instead of all browser tests sharing 127.0.0.1.
+    extraHTTPHeaders: { 'CF-Connecting-IP': randomIp() },
   });
   const page = await context.newPage();
   return { context, page };

@@ -87,6 +87,27 @@ describe('generation: refused requests write nothing', () => {
     expect(await countJobs(user)).toBe(0);
   });
 
+  test('a spent monthly generation budget is 429 for paid providers; offline still works', async () => {
+    const user = await registerUser();
+    await addOpenAiKey(user);
+    const db = sql();
+    try {
+      await db`insert into usage_events (user_id, source, reference, provider, model, input_tokens, output_tokens, cost_micros)
+               values (${user.id}, 'generation', ${`test:${user.id}`}, 'openai', 'gpt-image-1', 0, 0, 2000000)`;
+    } finally {
+      await db.end();
+    }
+    const res = await call('/api/jobs', {
+      json: { kind: 'image', provider: 'openai', prompt: 'a cat' },
+      token: user.accessToken,
+    });
+    const problem = await expectProblem(res, 429, 'QUOTA_EXCEEDED');
+    expect(problem.detail).toMatch(/generation budget.*free plan/);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await countJobs(user)).toBe(0);
+    await startJob(user, { kind: 'image', provider: 'offline', prompt: 'a cat' });
+  });
+
   test('without auth every route is 401', async () => {
     const id = crypto.randomUUID();
     for (const [method, path] of [
