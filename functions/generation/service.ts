@@ -123,6 +123,15 @@ async function preflight(services: Services, userId: string, input: JobInput): P
   }
 }
 
+/** True when every provider the job calls (chat model included) is WeBox's offline one. */
+function isOffline(input: JobInput): boolean {
+  const chatOffline =
+    input.kind === 'ebook' || input.kind === 'short' || input.kind === 'ad'
+      ? input.model.startsWith('offline/')
+      : true;
+  return chatOffline && providersOf(input).every((provider) => provider === 'offline');
+}
+
 /** The job as the API shows it, with signed URLs for the files that still exist. */
 export async function jobView(services: Services, job: JobRow): Promise<JobView> {
   const listed = job.output?.files ?? [];
@@ -149,7 +158,7 @@ export async function jobView(services: Services, job: JobRow): Promise<JobView>
     progressMessage: job.progressMessage,
     provider: job.provider,
     model: job.model,
-    offline: job.provider === 'offline',
+    offline: isOffline(job.input as JobInput),
     input: job.input,
     error: job.error,
     errorCode: job.errorCode,

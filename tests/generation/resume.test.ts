@@ -68,6 +68,34 @@ describe('multi-step jobs', () => {
     }
   });
 
+  test('an ad drawn by Stability is not offline, and each visual is billed once', async () => {
+    const user = await registerUser();
+    const job = await startJob(user, {
+      kind: 'ad',
+      model: 'offline/offline-brief',
+      imageProvider: 'stability',
+      brief: 'A ceramic teapot',
+      variants: 2,
+      language: 'en',
+    });
+    expect(job.offline).toBe(false);
+    const done = await waitForJob(user, job.id);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.costMicros).toBeGreaterThan(0);
+    const db = sql();
+    try {
+      const usage = await db`select provider, reference, cost_micros::int as cost from usage_events
+                             where user_id = ${user.id} order by reference`;
+      expect(usage.map((row) => [row.provider, row.reference])).toEqual([
+        ['stability', `gen:${job.id}:1`],
+        ['stability', `gen:${job.id}:2`],
+      ]);
+      expect(usage.reduce((sum, row) => sum + (row.cost as number), 0)).toBe(done.costMicros);
+    } finally {
+      await db.end();
+    }
+  });
+
   test('a provider callback needs our signature and only makes us poll sooner', async () => {
     const user = await registerUser();
     const job = await startJob(user, {

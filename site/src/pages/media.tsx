@@ -120,6 +120,14 @@ function StorageBar({ storage }: { storage: StorageInfo }) {
 }
 
 /** What a file looks like in the grid: picture, player or an "Open" link. */
+
+/** A short label for a document's preview tile: its extension, else its type. */
+function docLabel(name: string, contentType: string): string {
+  const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
+  if (ext && ext.length <= 4) return ext.toUpperCase();
+  return contentType.split('/')[1]?.slice(0, 4).toUpperCase() ?? 'FILE';
+}
+
 function Preview({ file }: { file: MediaFile }) {
   if (!file.url) return null;
   if (file.kind === 'image' && file.thumbnailUrl) {
@@ -145,7 +153,8 @@ function Preview({ file }: { file: MediaFile }) {
   }
   return (
     <div class="media-thumb media-doc">
-      <span aria-hidden="true">{file.contentType === 'application/pdf' ? 'PDF' : '📄'}</span>
+      {/* The extension in text: emoji are missing from many system fonts. */}
+      <span aria-hidden="true">{docLabel(file.name, file.contentType)}</span>
     </div>
   );
 }
