@@ -185,7 +185,11 @@ const ProviderOptionSchema = z.object({
   configured: z.boolean(),
   models: z.array(z.string()),
   defaultModel: z.string(),
-  setting: z.string().nullable(),
+  setting: z
+    .string()
+    .nullable()
+    .openapi({ description: 'The variable to set when not configured' }),
+  ownKey: z.boolean().openapi({ description: 'A user’s own AI key also enables it' }),
 });
 
 export const ProvidersSchema = z

@@ -330,6 +330,10 @@ describe('generation in the browser', () => {
         const after = await call(`/api/jobs/${id}`, { token: user.accessToken });
         expect(((await after.json()) as { status: string }).status).toBe('cancelled');
 
+        page.once('dialog', (dialog) => {
+          expect(dialog.message()).toMatch(/files stay in your media library/);
+          void dialog.accept();
+        });
         await card.getByRole('button', { name: 'Delete' }).click();
         await card.waitFor({ state: 'detached', ...TIMEOUT });
         const gone = await call(`/api/jobs/${id}`, { token: user.accessToken });

@@ -920,7 +920,8 @@ describe('registry', () => {
     });
     expect(find(status.image, 'openai')).toMatchObject({
       configured: false,
-      setting: 'OPENAI_API_KEY or your own key',
+      setting: 'OPENAI_API_KEY',
+      ownKey: true,
     });
     expect(find(status.image, 'google')).toMatchObject({
       configured: true,

@@ -198,8 +198,10 @@ export interface MediaProviderStatus {
   configured: boolean;
   models: string[];
   defaultModel: string;
-  /** What to set when not configured (an environment variable, or the user's own key). */
+  /** The environment variable to set when not configured. */
   setting: string | null;
+  /** A user's own key (AI keys page) also configures it. */
+  ownKey: boolean;
 }
 
 /**
@@ -217,18 +219,19 @@ export async function mediaProviderStatus(
   const own = new Set<string>(rows.map((row) => row.provider));
   const status = (
     provider: MediaProviderName,
-  ): Pick<MediaProviderStatus, 'configured' | 'setting'> => {
-    if (provider === 'offline') return { configured: true, setting: null };
+  ): Pick<MediaProviderStatus, 'configured' | 'setting' | 'ownKey'> => {
+    if (provider === 'offline') return { configured: true, setting: null, ownKey: false };
     if (provider === 'openai' || provider === 'google') {
       const configured = own.has(provider) || Boolean(platformKeyFor(services.secrets, provider));
       return {
         configured,
-        setting: configured ? null : `${PLATFORM_KEY_NAME[provider]} or your own key`,
+        setting: configured ? null : PLATFORM_KEY_NAME[provider],
+        ownKey: true,
       };
     }
     const { key } = REST_VENDORS[provider];
     const configured = Boolean(secret(services.secrets, key));
-    return { configured, setting: configured ? null : key };
+    return { configured, setting: configured ? null : key, ownKey: false };
   };
   const list = (capability: Capability): MediaProviderStatus[] =>
     (CAPABILITIES[capability] as readonly MediaProviderName[]).flatMap((provider) => {

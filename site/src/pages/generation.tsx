@@ -221,12 +221,15 @@ export function GenerationPage() {
       void act(async () => controller.upsert(await authed((token) => cancelJob(token, job.id)))),
     retry: (job: Job) =>
       void act(async () => controller.upsert(await authed((token) => retryJob(token, job.id)))),
-    remove: (job: Job) =>
+    remove: (job: Job) => {
+      // Deleting forgets the job (its files stay in the media library): ask first.
+      if (!window.confirm(t('generation.confirmDelete'))) return;
       void act(async () => {
         await authed((token) => deleteJob(token, job.id));
         controller.remove(job.id);
         if (jobId === job.id) navigate(generationUrl(tab), { replace: true });
-      }),
+      });
+    },
     href: (job: Job) => generationUrl(isTab(job.kind) ? job.kind : tab, job.id),
   };
 

@@ -161,6 +161,25 @@ export function NumberField({
   );
 }
 
+type Translate = ReturnType<typeof useI18n>['t'];
+
+/** A provider's name in the UI language (the offline one is named by the site). */
+export function providerName(t: Translate, option: ProviderOption): string {
+  return option.offline ? t('generation.offlineProvider') : option.label;
+}
+
+/** "not configured — OPENAI_API_KEY or your own key", in the UI language. */
+export function missingSetting(t: Translate, option: ProviderOption): string {
+  const setting = option.setting ?? '';
+  return t('generation.notConfigured', {
+    setting: option.ownKey
+      ? setting
+        ? t('generation.settingOrOwnKey', { setting })
+        : t('generation.ownKey')
+      : setting,
+  });
+}
+
 /**
  * The provider a form starts on: the offline one (free, always there), so that nothing is
  * billed until the person picks a paid provider themselves; else the first usable one.
@@ -214,16 +233,12 @@ export function ProviderPicker({
               disabled={!option.configured}
               onChange={() => onValue(option.provider)}
             />
-            <span class="gen-provider-label">{option.label}</span>
+            <span class="gen-provider-label">{providerName(t, option)}</span>
             {option.offline && (
               <span class="badge gen-badge-offline">{t('generation.offline')}</span>
             )}
             {!option.configured && (
-              <span class="gen-provider-missing">
-                {t('generation.notConfigured', {
-                  setting: option.setting ?? t('generation.ownKey'),
-                })}
-              </span>
+              <span class="gen-provider-missing">{missingSetting(t, option)}</span>
             )}
           </label>
         );

@@ -8,9 +8,11 @@ import {
   defaultChatModel,
   defaultProvider,
   MediaImageSelect,
+  missingSetting,
   NumberField,
   ProviderModelSelect,
   ProviderPicker,
+  providerName,
   SelectField,
   TextAreaField,
   TextField,
@@ -585,12 +587,9 @@ function providerText(
   t: ReturnType<typeof useI18n>['t'],
   option: Providers['video'][number],
 ): string {
-  if (!option.configured) {
-    return `${option.label} — ${t('generation.notConfigured', {
-      setting: option.setting ?? t('generation.ownKey'),
-    })}`;
-  }
-  return option.offline ? `${option.label} (${t('generation.offline')})` : option.label;
+  const name = providerName(t, option);
+  if (!option.configured) return `${name} — ${missingSetting(t, option)}`;
+  return option.offline ? `${name} (${t('generation.offline')})` : name;
 }
 
 /** Ad: copy variants and visuals for a marketplace product, an uploaded photo or a brief. */
