@@ -353,3 +353,42 @@ export function MediaImageSelect({
     </div>
   );
 }
+
+/** The provider radio group and, under it, the chosen provider's model (reset on a change). */
+export function ProviderAndModel({
+  kind,
+  options,
+  provider,
+  onProvider,
+  model,
+  onModel,
+}: {
+  kind: string;
+  options: readonly ProviderOption[];
+  provider: string;
+  onProvider: (provider: string) => void;
+  model: string;
+  onModel: (model: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <ProviderPicker
+        name={`${kind}-provider`}
+        legend={t('generation.provider')}
+        options={options}
+        value={provider}
+        onValue={(next) => {
+          onProvider(next);
+          onModel('');
+        }}
+      />
+      <ProviderModelSelect
+        id={`${kind}-model`}
+        option={options.find((candidate) => candidate.provider === provider)}
+        value={model}
+        onValue={onModel}
+      />
+    </>
+  );
+}

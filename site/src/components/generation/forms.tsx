@@ -10,7 +10,7 @@ import {
   MediaImageSelect,
   missingSetting,
   NumberField,
-  ProviderModelSelect,
+  ProviderAndModel,
   ProviderPicker,
   providerName,
   SelectField,
@@ -63,7 +63,6 @@ export function ImageForm({ providers, images, submit, pending }: FormContext) {
   const [style, setStyle] = useState<'vivid' | 'natural'>('vivid');
   const [n, setN] = useState(1);
   const [source, setSource] = useState('');
-  const option = providers.image.find((candidate) => candidate.provider === provider);
 
   const build = (): JobRequest => ({
     kind: 'image',
@@ -80,17 +79,14 @@ export function ImageForm({ providers, images, submit, pending }: FormContext) {
 
   return (
     <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ProviderPicker
-        name="image-provider"
-        legend={t('generation.provider')}
+      <ProviderAndModel
+        kind="image"
         options={providers.image}
-        value={provider}
-        onValue={(next) => {
-          setProvider(next);
-          setModel('');
-        }}
+        provider={provider}
+        onProvider={setProvider}
+        model={model}
+        onModel={setModel}
       />
-      <ProviderModelSelect id="image-model" option={option} value={model} onValue={setModel} />
       <TextAreaField
         id="image-prompt"
         label={t('generation.image.prompt')}
@@ -174,7 +170,6 @@ export function AudioForm({ providers, submit, pending }: FormContext) {
   const [format, setFormat] = useState<'mp3' | 'wav' | 'opus'>('mp3');
   const [speed, setSpeed] = useState(1);
   const [duration, setDuration] = useState(10);
-  const option = options.find((candidate) => candidate.provider === provider);
 
   const build = (): JobRequest => ({
     kind: 'audio',
@@ -208,17 +203,14 @@ export function AudioForm({ providers, submit, pending }: FormContext) {
           </button>
         ))}
       </fieldset>
-      <ProviderPicker
-        name="audio-provider"
-        legend={t('generation.provider')}
+      <ProviderAndModel
+        kind="audio"
         options={options}
-        value={provider}
-        onValue={(next) => {
-          setProvider(next);
-          setModel('');
-        }}
+        provider={provider}
+        onProvider={setProvider}
+        model={model}
+        onModel={setModel}
       />
-      <ProviderModelSelect id="audio-model" option={option} value={model} onValue={setModel} />
       <TextAreaField
         id="audio-text"
         label={t(`generation.audio.text.${mode}`)}
@@ -292,7 +284,6 @@ export function VideoForm({ providers, images, submit, pending }: FormContext) {
   const [resolution, setResolution] = useState<'720p' | '1080p'>('720p');
   const [aspectRatio, setAspectRatio] = useState<'16:9' | '9:16' | '1:1'>('16:9');
   const [image, setImage] = useState('');
-  const option = providers.video.find((candidate) => candidate.provider === provider);
 
   const build = (): JobRequest => ({
     kind: 'video',
@@ -307,17 +298,14 @@ export function VideoForm({ providers, images, submit, pending }: FormContext) {
 
   return (
     <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ProviderPicker
-        name="video-provider"
-        legend={t('generation.provider')}
+      <ProviderAndModel
+        kind="video"
         options={providers.video}
-        value={provider}
-        onValue={(next) => {
-          setProvider(next);
-          setModel('');
-        }}
+        provider={provider}
+        onProvider={setProvider}
+        model={model}
+        onModel={setModel}
       />
-      <ProviderModelSelect id="video-model" option={option} value={model} onValue={setModel} />
       <TextAreaField
         id="video-prompt"
         label={t('generation.video.prompt')}
