@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import { generationJobs, generationSteps, mediaFiles, products } from '../../db/schema';
-import { assertStorageAvailable, signedMediaUrl } from '../media/service';
+import { assertStorageAvailable, requireMediaFile, signedMediaUrl } from '../media/service';
 import { requireModel, resolveProvider } from '../models/service';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import type { Services } from '../platform/env';
@@ -50,7 +50,6 @@ function providersOf(input: JobInput): MediaProviderName[] {
   switch (input.kind) {
     case 'image':
     case 'video':
-      return [input.provider];
     case 'audio':
       return [input.provider];
     case 'ebook':
@@ -67,13 +66,8 @@ function providersOf(input: JobInput): MediaProviderName[] {
 }
 
 async function assertOwnImage(services: Services, userId: string, mediaId: string): Promise<void> {
-  const [row] = await services.db
-    .select({ kind: mediaFiles.kind, status: mediaFiles.status })
-    .from(mediaFiles)
-    .where(and(eq(mediaFiles.id, mediaId), eq(mediaFiles.userId, userId)))
-    .limit(1);
-  if (!row) throw new ApiError('NOT_FOUND', 'No such image in your media library.');
-  if (row.kind !== 'image' || row.status !== 'ready') {
+  const row = await requireMediaFile(services.db, userId, mediaId);
+  if (row.kind !== 'image') {
     throw new ApiError('VALIDATION_FAILED', 'The chosen file is not an image.');
   }
 }

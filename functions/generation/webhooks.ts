@@ -1,4 +1,4 @@
-import { toBase64Url } from '../platform/crypto';
+import { fromBase64Url, toBase64Url } from '../platform/crypto';
 import type { Services } from '../platform/env';
 import type { MediaProviderName } from './providers/types';
 
@@ -51,9 +51,7 @@ export async function verifyCallback(
   const key = await callbackKey(secret);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = new Uint8Array(
-      Uint8Array.from(atob(sig.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0)),
-    );
+    bytes = fromBase64Url(sig);
   } catch {
     return false;
   }
