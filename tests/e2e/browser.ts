@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { randomIp } from '../helpers/api';
@@ -14,10 +15,38 @@ export function baseUrl(): string {
   return inject('baseUrl');
 }
 
-/** Launches Debian's Chromium headless, with nothing that reaches the internet. */
-export function launchBrowser(): Promise<Browser> {
+const SYSTEM_CHROMIUMS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+];
+
+/**
+ * The browser to drive: `CHROMIUM_PATH` when set, else a system Chromium when one is
+ * installed, else the Chromium shipped inside the `@sparticuz/chromium` npm package (it
+ * unpacks its binary to the temp folder on first use), so a machine with nothing but
+ * `npm install` runs the browser tests.
+ */
+export async function chromiumExecutable(): Promise<{ path: string; source: string }> {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) {
+    if (!existsSync(configured)) {
+      throw new Error(`CHROMIUM_PATH is set to ${configured}, which does not exist.`);
+    }
+    return { path: configured, source: 'CHROMIUM_PATH' };
+  }
+  const system = SYSTEM_CHROMIUMS.find((candidate) => existsSync(candidate));
+  if (system) return { path: system, source: 'system' };
+  const { default: packaged } = await import('@sparticuz/chromium');
+  return { path: await packaged.executablePath(), source: '@sparticuz/chromium' };
+}
+
+/** Launches Chromium headless, with nothing that reaches the internet. */
+export async function launchBrowser(): Promise<Browser> {
+  const { path } = await chromiumExecutable();
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: path,
     headless: true,
     args: [
       '--no-sandbox',
