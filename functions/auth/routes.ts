@@ -1,9 +1,13 @@
-import { createRoute } from '@hono/zod-openapi';
 import { deleteCookie, getCookie } from 'hono/cookie';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
-import { requireSameOrigin } from '../platform/middleware/same-origin';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
 import { COOKIE_PATH, REFRESH_COOKIE, sessionBody, setRefreshCookie } from './cookies';
 import { localeFrom } from './mail';
@@ -13,76 +17,70 @@ import { currentUser, login, logout, refresh, register } from './service';
 import { sessionResponse, signedIn } from './session-response';
 import { LoginResponseSchema } from './two-factor-schemas';
 
-const registerRoute = createRoute({
+const registerRoute = publicRoute({
   method: 'post',
   path: '/auth/register',
   tags: ['auth'],
   summary: 'Create an account',
   description:
     'Creates the account and signs it in: the refresh token is set as an HttpOnly cookie.',
-  middleware: [rateLimitByIp({ name: 'register-ip', limit: 10, windowSeconds: 3600 })] as const,
+  rateLimit: rateLimitByIp({ name: 'register-ip', limit: 10, windowSeconds: 3600 }),
   request: { body: jsonBody(RegisterSchema) },
   responses: {
     201: sessionResponse('Account created and signed in'),
-    ...problemResponses(400, 409, 413, 415, 429),
+    ...problemResponses(409),
   },
 });
 
-const loginRoute = createRoute({
+const loginRoute = publicRoute({
   method: 'post',
   path: '/auth/login',
   tags: ['auth'],
   summary: 'Sign in with e-mail and password',
-  middleware: [rateLimitByIp({ name: 'login-ip', limit: 60, windowSeconds: 900 })] as const,
+  rateLimit: rateLimitByIp({ name: 'login-ip', limit: 60, windowSeconds: 900 }),
   request: { body: jsonBody(LoginSchema) },
   responses: {
-    200: {
-      description: 'Signed in, or (2FA on) the challenge for POST /api/auth/login/2fa',
-      content: { 'application/json': { schema: LoginResponseSchema } },
-    },
-    ...problemResponses(400, 401, 403, 413, 415, 429),
+    200: jsonResponse(
+      LoginResponseSchema,
+      'Signed in, or (2FA on) the challenge for POST /api/auth/login/2fa',
+    ),
+    ...problemResponses(401, 403),
   },
 });
 
-const refreshRoute = createRoute({
+const refreshRoute = publicRoute({
   method: 'post',
   path: '/auth/refresh',
   tags: ['auth'],
   summary: 'Rotate the refresh cookie and get a new access token',
   description:
     'Reads the HttpOnly refresh cookie. Reusing a rotated token revokes the whole session.',
-  middleware: [
-    requireSameOrigin,
-    rateLimitByIp({ name: 'refresh-ip', limit: 120, windowSeconds: 900 }),
-  ] as const,
+  csrf: true,
+  rateLimit: rateLimitByIp({ name: 'refresh-ip', limit: 120, windowSeconds: 900 }),
   responses: {
     200: sessionResponse('New access token'),
-    ...problemResponses(401, 403, 429),
+    ...problemResponses(401),
   },
 });
 
-const logoutRoute = createRoute({
+const logoutRoute = publicRoute({
   method: 'post',
   path: '/auth/logout',
   tags: ['auth'],
   summary: 'Sign out: revoke the session and clear the cookie',
-  middleware: [requireSameOrigin] as const,
+  csrf: true,
   responses: {
     204: { description: 'Signed out' },
-    ...problemResponses(403),
   },
 });
 
-const meRoute = createRoute({
+const meRoute = userRoute({
   method: 'get',
   path: '/me',
   tags: ['auth'],
   summary: 'The signed-in user',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'The user', content: { 'application/json': { schema: MeResponseSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(MeResponseSchema, 'The user'),
   },
 });
 
