@@ -1,6 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { z } from '@hono/zod-openapi';
+import { createRouter, jsonBody, problemResponses, userRoute } from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import {
   createConversation,
@@ -31,147 +30,127 @@ import {
 import { openStream, regenerate, sendMessage, stopReplies } from './service';
 
 const tags = ['chat'];
-const security = [{ bearerAuth: [] }];
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/conversations',
   tags,
-  security,
   summary: 'Your conversations, most recent first; search titles and messages with q',
-  middleware: [requireAuth] as const,
   request: { query: ConversationListQuerySchema },
-  responses: { 200: json(ConversationListSchema, 'A page'), ...problemResponses(400, 401) },
+  responses: { 200: json(ConversationListSchema, 'A page'), ...problemResponses() },
 });
 
-const createConversationRoute = createRoute({
+const createConversationRoute = userRoute({
   method: 'post',
   path: '/conversations',
   tags,
-  security,
   summary: 'Start a conversation, optionally with an agent and a model',
-  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_WRITE_RULE),
   request: { body: jsonBody(ConversationCreateSchema) },
   responses: {
     201: json(ConversationSchema, 'Created'),
-    ...problemResponses(400, 401, 413, 415, 429),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = userRoute({
   method: 'get',
   path: '/conversations/{id}',
   tags,
-  security,
   summary: 'A conversation with every message of every branch',
-  middleware: [requireAuth] as const,
   request: { params: ConversationParamSchema },
   responses: {
     200: json(ConversationDetailSchema, 'The conversation'),
-    ...problemResponses(400, 401, 404),
   },
 });
 
-const patchRoute = createRoute({
+const patchRoute = userRoute({
   method: 'patch',
   path: '/conversations/{id}',
   tags,
-  security,
   summary: 'Rename, pin or unpin, or change the agent',
-  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_WRITE_RULE),
   request: { params: ConversationParamSchema, body: jsonBody(ConversationPatchSchema) },
   responses: {
     200: json(ConversationSchema, 'Updated'),
-    ...problemResponses(400, 401, 404, 413, 415, 429),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/conversations/{id}',
   tags,
-  security,
   summary: 'Delete a conversation (purged for good after 30 days)',
-  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_WRITE_RULE),
   request: { params: ConversationParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 404, 429) },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses() },
 });
 
-const sendRoute = createRoute({
+const sendRoute = userRoute({
   method: 'post',
   path: '/conversations/{id}/messages',
   tags,
-  security,
   summary: 'Send a message; one reply per model starts streaming',
   description:
     'Give `model` for one reply or `models` (2–12) to compare. `editOf` makes the message a new branch beside an earlier one. The replies run in the conversation’s ChatSession object and finish even if you disconnect; read them from `streamUrl`.',
-  middleware: [requireAuth, rateLimitByUser(CHAT_SEND_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_SEND_RULE),
   request: { params: ConversationParamSchema, body: jsonBody(SendMessageSchema) },
   responses: {
     202: json(TurnStartedSchema, 'Replies started'),
-    ...problemResponses(400, 401, 404, 413, 415, 422, 424, 429, 503),
+    ...problemResponses(422, 424, 503),
   },
 });
 
-const regenerateRoute = createRoute({
+const regenerateRoute = userRoute({
   method: 'post',
   path: '/conversations/{id}/messages/{messageId}/regenerate',
   tags,
-  security,
   summary: 'Write another reply to the same message (a new branch)',
-  middleware: [requireAuth, rateLimitByUser(CHAT_SEND_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_SEND_RULE),
   request: { params: MessageParamSchema, body: jsonBody(RegenerateSchema) },
   responses: {
     202: json(TurnStartedSchema, 'Reply started'),
-    ...problemResponses(400, 401, 404, 413, 415, 422, 424, 429, 503),
+    ...problemResponses(422, 424, 503),
   },
 });
 
-const branchRoute = createRoute({
+const branchRoute = userRoute({
   method: 'put',
   path: '/conversations/{id}/active',
   tags,
-  security,
   summary: 'Show another branch (or continue from a compared answer)',
-  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_WRITE_RULE),
   request: { params: ConversationParamSchema, body: jsonBody(SelectBranchSchema) },
   responses: {
     200: json(z.object({ activeLeafId: z.string().uuid() }), 'The new active leaf'),
-    ...problemResponses(400, 401, 404, 413, 415, 429),
   },
 });
 
-const stopRoute = createRoute({
+const stopRoute = userRoute({
   method: 'post',
   path: '/conversations/{id}/stop',
   tags,
-  security,
   summary: 'Stop one running reply, or all of them; what was written is kept',
-  middleware: [requireAuth, rateLimitByUser(CHAT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(CHAT_WRITE_RULE),
   request: { params: ConversationParamSchema, body: jsonBody(StopSchema) },
   responses: {
     200: json(z.object({ stopped: z.array(z.string()) }), 'Asked to stop'),
-    ...problemResponses(400, 401, 404, 413, 415, 429),
   },
 });
 
-const streamRoute = createRoute({
+const streamRoute = userRoute({
   method: 'get',
   path: '/conversations/{id}/stream',
   tags,
-  security,
   summary: 'The replies as Server-Sent Events, resumable with Last-Event-ID',
   description:
     'Events: `start` (a reply began: turnId, model, offline), `delta` (text), `done` (status, tokens, cost, error). Each has an id; reconnect with `Last-Event-ID` (or `?after=`) to get exactly what you missed. The stream ends when no reply is running.',
-  middleware: [requireAuth] as const,
   request: { params: ConversationParamSchema, query: StreamQuerySchema },
   responses: {
     200: { description: 'An SSE stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...problemResponses(400, 401, 404),
   },
 });
 
