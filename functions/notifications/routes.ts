@@ -1,8 +1,14 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ROOM_USER_HEADER } from '../../durable-objects/notification-room';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { SOCKET_TOKEN_TTL_SECONDS, signToken, verifyToken } from '../platform/tokens';
 import {
   MarkAllReadResponseSchema,
@@ -31,25 +37,19 @@ const SocketTokenSchema = z
   })
   .openapi('SocketToken');
 
-const socketTokenRoute = createRoute({
+const socketTokenRoute = userRoute({
   method: 'post',
   path: '/notifications/socket-token',
   tags: ['notifications'],
   summary: 'A short-lived token to open the notification WebSocket',
   description:
     'Browsers cannot send an Authorization header on a WebSocket, so they trade the access token for this one-minute token.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Socket token',
-      content: { 'application/json': { schema: SocketTokenSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(SocketTokenSchema, 'Socket token'),
   },
 });
 
-const socketRoute = createRoute({
+const socketRoute = publicRoute({
   method: 'get',
   path: '/notifications/socket',
   tags: ['notifications'],
@@ -59,101 +59,76 @@ const socketRoute = createRoute({
   request: { query: z.object({ token: z.string().min(1).max(2048) }) },
   responses: {
     101: { description: 'Switching protocols' },
-    ...problemResponses(400, 401, 403),
+    ...problemResponses(401, 403),
     426: { description: 'Not a WebSocket upgrade' },
   },
 });
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/notifications',
   tags: ['notifications'],
   summary: 'Your notifications',
   description: 'Newest first, paged by `nextCursor`; `unread` counts every unread one.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { query: NotificationListQuerySchema },
   responses: {
-    200: {
-      description: 'One page',
-      content: { 'application/json': { schema: NotificationPageSchema } },
-    },
-    ...problemResponses(400, 401),
+    200: jsonResponse(NotificationPageSchema, 'One page'),
   },
 });
 
-const readRoute = createRoute({
+const readRoute = userRoute({
   method: 'post',
   path: '/notifications/{id}/read',
   tags: ['notifications'],
   summary: 'Mark a notification read',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { params: NotificationParamSchema },
   responses: {
-    200: {
-      description: 'The notification, now read, and the unread count left',
-      content: { 'application/json': { schema: MarkReadResponseSchema } },
-    },
-    ...problemResponses(400, 401, 404),
+    200: jsonResponse(
+      MarkReadResponseSchema,
+      'The notification, now read, and the unread count left',
+    ),
   },
 });
 
-const readAllRoute = createRoute({
+const readAllRoute = userRoute({
   method: 'post',
   path: '/notifications/read-all',
   tags: ['notifications'],
   summary: 'Mark every notification read',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'How many were marked',
-      content: { 'application/json': { schema: MarkAllReadResponseSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(MarkAllReadResponseSchema, 'How many were marked'),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/notifications/{id}',
   tags: ['notifications'],
   summary: 'Delete a notification',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { params: NotificationParamSchema },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(400, 401, 404),
   },
 });
 
-const preferencesResponse = {
-  description: 'Your notification choices',
-  content: { 'application/json': { schema: PreferencesSchema } },
-};
+const preferencesResponse = jsonResponse(PreferencesSchema, 'Your notification choices');
 
-const getPreferencesRoute = createRoute({
+const getPreferencesRoute = userRoute({
   method: 'get',
   path: '/notifications/preferences',
   tags: ['notifications'],
   summary: 'Your notification choices',
   description: 'Defaults (job notifications and progress on, e-mail off) until you save yours.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
-  responses: { 200: preferencesResponse, ...problemResponses(401) },
+  responses: { 200: preferencesResponse, ...problemResponses() },
 });
 
-const putPreferencesRoute = createRoute({
+const putPreferencesRoute = userRoute({
   method: 'put',
   path: '/notifications/preferences',
   tags: ['notifications'],
   summary: 'Save your notification choices',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { body: jsonBody(PreferencesSchema) },
-  responses: { 200: preferencesResponse, ...problemResponses(400, 401, 415) },
+  responses: { 200: preferencesResponse, ...problemResponses() },
 });
 
 export const notificationRoutes = createRouter()
