@@ -1,4 +1,4 @@
-import { adminRoute, createRouter, jsonResponse, problemResponses } from '../platform/openapi';
+import { adminRoute, createRouter, jsonResponse } from '../platform/openapi';
 import {
   AdminUserListSchema,
   AdminUserParamSchema,
@@ -29,7 +29,7 @@ const disableRoute = adminRoute({
   description:
     'Refuses sign-in, revokes every session and stops its access tokens at once. Not for your own account.',
   request: { params: AdminUserParamSchema },
-  responses: { 200: userResponse, ...problemResponses() },
+  responses: { 200: userResponse },
 });
 
 const enableRoute = adminRoute({
@@ -38,7 +38,7 @@ const enableRoute = adminRoute({
   tags: ['admin'],
   summary: 'Enable a disabled account',
   request: { params: AdminUserParamSchema },
-  responses: { 200: userResponse, ...problemResponses() },
+  responses: { 200: userResponse },
 });
 
 export const adminUserRoutes = createRouter()

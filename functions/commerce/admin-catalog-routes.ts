@@ -64,7 +64,7 @@ const getRoute = adminRoute({
   tags: ['admin', 'catalog'],
   summary: 'One product, as administrators see it',
   request: { params: ProductIdParamSchema, query: LocaleQuerySchema },
-  responses: { 200: jsonResponse(AdminProductSchema, 'The product'), ...problemResponses() },
+  responses: { 200: jsonResponse(AdminProductSchema, 'The product') },
 });
 
 const createProductRoute = adminRoute({
@@ -104,7 +104,7 @@ const deleteProductRoute = adminRoute({
   description: 'Sets active to false: orders and reviews keep pointing at it.',
   rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: ProductIdParamSchema },
-  responses: { 204: { description: 'Withdrawn' }, ...problemResponses() },
+  responses: { 204: { description: 'Withdrawn' } },
 });
 
 const uploadImageRoute = adminRoute({
@@ -129,7 +129,7 @@ const deleteImageRoute = adminRoute({
   summary: 'Remove an image from a product',
   rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: ProductImageParamSchema },
-  responses: { 204: { description: 'Removed' }, ...problemResponses() },
+  responses: { 204: { description: 'Removed' } },
 });
 
 const createCategoryRoute = adminRoute({
@@ -166,7 +166,7 @@ const deleteCategoryRoute = adminRoute({
   description: 'Its products and subcategories are kept, without a category.',
   rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: CategoryIdParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses() },
+  responses: { 204: { description: 'Deleted' } },
 });
 
 /** Catalog administration: products, their images, categories. */

@@ -58,7 +58,7 @@ const getRoute = adminRoute({
   summary: 'Any order in full',
   rateLimit: rateLimitByUser(ORDER_ADMIN_RULE),
   request: { params: OrderIdParamSchema },
-  responses: { 200: jsonResponse(OrderSchema, 'The order'), ...problemResponses() },
+  responses: { 200: jsonResponse(OrderSchema, 'The order') },
 });
 
 const confirmRoute = adminRoute({

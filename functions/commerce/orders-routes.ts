@@ -27,7 +27,7 @@ const getRoute = userRoute({
   summary: 'One of your orders, with its lines, history and invoices',
   description: 'Someone else’s order is a 404, like one that does not exist.',
   request: { params: OrderIdParamSchema },
-  responses: { 200: jsonResponse(OrderSchema, 'The order'), ...problemResponses() },
+  responses: { 200: jsonResponse(OrderSchema, 'The order') },
 });
 
 const cancelRoute = userRoute({

@@ -65,7 +65,7 @@ const getRoute = adminRoute({
   tags: ['admin', 'cart'],
   summary: 'One promo code',
   request: { params: PromoIdParamSchema },
-  responses: { 200: jsonResponse(PromoCodeSchema, 'The code'), ...problemResponses() },
+  responses: { 200: jsonResponse(PromoCodeSchema, 'The code') },
 });
 
 const createPromoRoute = adminRoute({

@@ -85,7 +85,7 @@ const getJobRoute = userRoute({
   tags: ['generation'],
   summary: 'One job with its progress and files (the polling fallback)',
   request: { params: JobIdParamSchema },
-  responses: { 200: jsonResponse(JobSchema, 'The job'), ...problemResponses() },
+  responses: { 200: jsonResponse(JobSchema, 'The job') },
 });
 
 const cancelRoute = userRoute({

@@ -62,7 +62,7 @@ const getRoute = userRoute({
   tags,
   summary: 'One of your files',
   request: { params: IdParamSchema },
-  responses: { 200: jsonResponse(MediaFileSchema, 'The file'), ...problemResponses() },
+  responses: { 200: jsonResponse(MediaFileSchema, 'The file') },
 });
 
 const patchRoute = userRoute({
@@ -84,7 +84,7 @@ const deleteRoute = userRoute({
   summary: 'Delete a file (also an unfinished upload)',
   rateLimit: rateLimitByUser(MEDIA_WRITE_RULE),
   request: { params: IdParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses() },
+  responses: { 204: { description: 'Deleted' } },
 });
 
 const contentRoute = userRoute({
