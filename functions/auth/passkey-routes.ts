@@ -29,7 +29,8 @@ import {
   verifyRegistration,
 } from './passkeys';
 import { requestMeta } from './request-meta';
-import { sessionResponse, signedIn } from './session-response';
+import { SessionResponseSchema } from './schemas';
+import { signedIn } from './session-response';
 
 const TAGS = ['passkeys'];
 const registerIp = rateLimitByIp({ name: 'passkey-register-ip', limit: 30, windowSeconds: 900 });
@@ -90,7 +91,7 @@ const loginVerifyRoute = publicRoute({
   rateLimit: loginIp,
   request: { body: jsonBody(LoginVerifySchema) },
   responses: {
-    200: sessionResponse('Signed in'),
+    200: jsonResponse(SessionResponseSchema, 'Signed in'),
     ...problemResponses(401, 403),
   },
 });

@@ -12,9 +12,9 @@ import { rateLimitByIp } from '../platform/rate-limit';
 import { COOKIE_PATH, REFRESH_COOKIE, sessionBody, setRefreshCookie } from './cookies';
 import { localeFrom } from './mail';
 import { requestMeta } from './request-meta';
-import { LoginSchema, MeResponseSchema, RegisterSchema } from './schemas';
+import { LoginSchema, MeResponseSchema, RegisterSchema, SessionResponseSchema } from './schemas';
 import { currentUser, login, logout, refresh, register } from './service';
-import { sessionResponse, signedIn } from './session-response';
+import { signedIn } from './session-response';
 import { LoginResponseSchema } from './two-factor-schemas';
 
 const registerRoute = publicRoute({
@@ -27,7 +27,7 @@ const registerRoute = publicRoute({
   rateLimit: rateLimitByIp({ name: 'register-ip', limit: 10, windowSeconds: 3600 }),
   request: { body: jsonBody(RegisterSchema) },
   responses: {
-    201: sessionResponse('Account created and signed in'),
+    201: jsonResponse(SessionResponseSchema, 'Account created and signed in'),
     ...problemResponses(409),
   },
 });
@@ -58,7 +58,7 @@ const refreshRoute = publicRoute({
   csrf: true,
   rateLimit: rateLimitByIp({ name: 'refresh-ip', limit: 120, windowSeconds: 900 }),
   responses: {
-    200: sessionResponse('New access token'),
+    200: jsonResponse(SessionResponseSchema, 'New access token'),
     ...problemResponses(401),
   },
 });

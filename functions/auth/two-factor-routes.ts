@@ -9,7 +9,8 @@ import {
 } from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
 import { requestMeta } from './request-meta';
-import { sessionResponse, signedIn } from './session-response';
+import { SessionResponseSchema } from './schemas';
+import { signedIn } from './session-response';
 import {
   completeTwoFactorLogin,
   disableTotp,
@@ -111,7 +112,7 @@ const loginSecondStepRoute = publicRoute({
   rateLimit: rateLimitByIp({ name: 'login-2fa-ip', limit: 60, windowSeconds: 900 }),
   request: { body: jsonBody(TwoFactorLoginSchema) },
   responses: {
-    200: sessionResponse('Signed in'),
+    200: jsonResponse(SessionResponseSchema, 'Signed in'),
     ...problemResponses(401),
   },
 });
