@@ -1,13 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../platform/env';
 import { sessionBody, setRefreshCookie } from './cookies';
-import { SessionResponseSchema } from './schemas';
 import type { IssuedSession } from './service';
-
-/** The OpenAPI response of an endpoint that answers with a session (and sets the cookie). */
-export function sessionResponse(description: string) {
-  return { description, content: { 'application/json': { schema: SessionResponseSchema } } };
-}
 
 /**
  * Finishes a sign-in, whatever the method: sets the refresh cookie, tells the user's other
