@@ -4,34 +4,20 @@ import { requestId } from 'hono/request-id';
 import { TrieRouter } from 'hono/router/trie-router';
 import { secureHeaders } from 'hono/secure-headers';
 import { adminRoutes } from './admin/routes';
-import { adminUserRoutes } from './admin/users-routes';
 import { agentRoutes } from './agents/routes';
-import { passkeyRoutes } from './auth/passkey-routes';
-import { passwordRoutes } from './auth/password-routes';
 import { authRoutes } from './auth/routes';
-import { sessionRoutes } from './auth/session-routes';
-import { twoFactorRoutes } from './auth/two-factor-routes';
-import { verificationRoutes } from './auth/verification-routes';
 import { ATTACHMENT_PATH } from './chat/attachments';
 import { IMPORT_PATH } from './chat/export';
-import { chatFileRoutes } from './chat/file-routes';
 import { chatRoutes } from './chat/routes';
-import { checkoutRoutes } from './commerce/checkout-routes';
 import { PRODUCT_IMAGE_UPLOAD_PATH } from './commerce/images';
-import { invoiceRoutes } from './commerce/invoices-routes';
-import { adminOrderRoutes } from './commerce/orders-admin-routes';
-import { orderRoutes } from './commerce/orders-routes';
-import { planRoutes } from './commerce/plans-routes';
 import { commerceRoutes } from './commerce/routes';
-import { openAiRoutes } from './developer/openai-routes';
 import { developerRoutes } from './developer/routes';
 import { generationRoutes } from './generation/routes';
 import { MEDIA_RAW_BODY_PATH, mediaRoutes } from './media/routes';
 import { modelRoutes } from './models/routes';
 import { monitoringRoutes } from './monitoring/routes';
-import { adminAnnouncementRoutes } from './notifications/admin-routes';
 import { notificationRoutes } from './notifications/routes';
-import { webhookRoutes } from './payments/webhook-routes';
+import { paymentRoutes } from './payments/routes';
 import { errorHandler } from './platform/error-handler';
 import { problemResponse } from './platform/errors';
 import { accessLog } from './platform/middleware/access-log';
@@ -78,34 +64,22 @@ app.use('/api/*', servicesMiddleware);
 // The OpenAI-compatible API: its own body limit, token auth and error shape (developer/).
 app.use('/v1/*', servicesMiddleware);
 
+// One router per domain. The developer domain is mounted at the root: it spans /api (tokens)
+// and /v1 (the OpenAI-compatible API).
 const routes = app
   .route('/api', authRoutes)
   .route('/api', notificationRoutes)
-  .route('/api', adminAnnouncementRoutes)
   .route('/api', adminRoutes)
-  .route('/api', adminUserRoutes)
-  .route('/api', verificationRoutes)
-  .route('/api', passwordRoutes)
-  .route('/api', sessionRoutes)
   .route('/api', profileRoutes)
-  .route('/api', twoFactorRoutes)
-  .route('/api', passkeyRoutes)
-  .route('/api', chatFileRoutes)
   .route('/api', chatRoutes)
   .route('/api', modelRoutes)
   .route('/api', usageRoutes)
-  .route('/api', developerRoutes)
-  .route('/v1', openAiRoutes)
+  .route('/', developerRoutes)
   .route('/api', agentRoutes)
   .route('/api', promptRoutes)
   .route('/api', mediaRoutes)
   .route('/api', commerceRoutes)
-  .route('/api', checkoutRoutes)
-  .route('/api', orderRoutes)
-  .route('/api', adminOrderRoutes)
-  .route('/api', invoiceRoutes)
-  .route('/api', planRoutes)
-  .route('/api', webhookRoutes)
+  .route('/api', paymentRoutes)
   .route('/api', generationRoutes);
 
 app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -1,6 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { adminRoute, createRouter, jsonResponse } from '../platform/openapi';
 import {
   AdminUserListSchema,
   AdminUserParamSchema,
@@ -9,51 +7,38 @@ import {
 } from './schemas';
 import { disableUser, enableUser, listUsers } from './users-service';
 
-const listRoute = createRoute({
+const listRoute = adminRoute({
   method: 'get',
   path: '/admin/users',
   tags: ['admin'],
   summary: 'Search users',
   description: 'By part of the name or e-mail address, optionally by status; newest first, paged.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin] as const,
   request: { query: UserListQuerySchema },
   responses: {
-    200: {
-      description: 'One page of users',
-      content: { 'application/json': { schema: AdminUserListSchema } },
-    },
-    ...problemResponses(400, 401, 403),
+    200: jsonResponse(AdminUserListSchema, 'One page of users'),
   },
 });
 
-const userResponse = {
-  description: 'The user after the change',
-  content: { 'application/json': { schema: AdminUserResponseSchema } },
-};
+const userResponse = jsonResponse(AdminUserResponseSchema, 'The user after the change');
 
-const disableRoute = createRoute({
+const disableRoute = adminRoute({
   method: 'post',
   path: '/admin/users/{id}/disable',
   tags: ['admin'],
   summary: 'Disable an account',
   description:
     'Refuses sign-in, revokes every session and stops its access tokens at once. Not for your own account.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin] as const,
   request: { params: AdminUserParamSchema },
-  responses: { 200: userResponse, ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: userResponse },
 });
 
-const enableRoute = createRoute({
+const enableRoute = adminRoute({
   method: 'post',
   path: '/admin/users/{id}/enable',
   tags: ['admin'],
   summary: 'Enable a disabled account',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin] as const,
   request: { params: AdminUserParamSchema },
-  responses: { 200: userResponse, ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: userResponse },
 });
 
 export const adminUserRoutes = createRouter()

@@ -1,6 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { AGENT_WRITE_RULE } from './limits';
 import {
@@ -26,160 +30,132 @@ import {
   updateAgent,
 } from './service';
 
-const security = [{ bearerAuth: [] }];
-const agentResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: AgentSchema } },
-});
-
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/agents',
   tags: ['agents'],
   summary: 'Built-in agents and your own',
   description:
     'Built-in specialists first, in your profile language, then your agents, most recently changed first.',
-  security,
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'Agents', content: { 'application/json': { schema: AgentListSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(AgentListSchema, 'Agents'),
   },
 });
 
-const createAgentRoute = createRoute({
+const createAgentRoute = userRoute({
   method: 'post',
   path: '/agents',
   tags: ['agents'],
   summary: 'Create an agent',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { body: jsonBody(AgentCreateSchema) },
   responses: {
-    201: agentResponse('Created'),
-    ...problemResponses(400, 401, 409, 413, 415, 422, 429),
+    201: jsonResponse(AgentSchema, 'Created'),
+    ...problemResponses(409, 422),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = userRoute({
   method: 'get',
   path: '/agents/{id}',
   tags: ['agents'],
   summary: 'One agent: a built-in one or your own',
-  security,
-  middleware: [requireAuth] as const,
   request: { params: AgentIdParamSchema },
   responses: {
-    200: agentResponse('The agent'),
-    ...problemResponses(400, 401, 404),
+    200: jsonResponse(AgentSchema, 'The agent'),
   },
 });
 
-const patchRoute = createRoute({
+const patchRoute = userRoute({
   method: 'patch',
   path: '/agents/{id}',
   tags: ['agents'],
   summary: 'Change your agent',
   description: 'Built-in agents are read-only (403): duplicate one to adapt it.',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { params: AgentIdParamSchema, body: jsonBody(AgentPatchSchema) },
   responses: {
-    200: agentResponse('The updated agent'),
-    ...problemResponses(400, 401, 403, 404, 413, 415, 422, 429),
+    200: jsonResponse(AgentSchema, 'The updated agent'),
+    ...problemResponses(403, 422),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/agents/{id}',
   tags: ['agents'],
   summary: 'Delete your agent',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { params: AgentIdParamSchema },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(400, 401, 403, 404, 429),
+    ...problemResponses(403),
   },
 });
 
-const duplicateRoute = createRoute({
+const duplicateRoute = userRoute({
   method: 'post',
   path: '/agents/{id}/duplicate',
   tags: ['agents'],
   summary: 'Copy a built-in agent or one of yours into a new agent',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { params: AgentIdParamSchema },
   responses: {
-    201: agentResponse('The copy, named "<name> (copy)"'),
-    ...problemResponses(400, 401, 404, 409, 429),
+    201: jsonResponse(AgentSchema, 'The copy, named "<name> (copy)"'),
+    ...problemResponses(409),
   },
 });
 
-const shareRoute = createRoute({
+const shareRoute = userRoute({
   method: 'post',
   path: '/agents/{id}/share',
   tags: ['agents'],
   summary: 'Turn on a read-only share link for your agent',
   description:
     'Anyone signed in who has the link can read the agent and copy it. Asking again returns the same link.',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { params: AgentIdParamSchema },
   responses: {
-    200: {
-      description: 'The share link',
-      content: { 'application/json': { schema: ShareLinkSchema } },
-    },
-    ...problemResponses(400, 401, 403, 404, 409, 429),
+    200: jsonResponse(ShareLinkSchema, 'The share link'),
+    ...problemResponses(403, 409),
   },
 });
 
-const unshareRoute = createRoute({
+const unshareRoute = userRoute({
   method: 'delete',
   path: '/agents/{id}/share',
   tags: ['agents'],
   summary: 'Revoke your agent’s share link',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { params: AgentIdParamSchema },
   responses: {
     204: { description: 'Revoked (or was not shared)' },
-    ...problemResponses(400, 401, 403, 404, 429),
+    ...problemResponses(403),
   },
 });
 
-const sharedRoute = createRoute({
+const sharedRoute = userRoute({
   method: 'get',
   path: '/agents/shared/{token}',
   tags: ['agents'],
   summary: 'Read an agent shared with a link',
   description: 'Read-only; the owner is never revealed.',
-  security,
-  middleware: [requireAuth] as const,
   request: { params: ShareTokenParamSchema },
   responses: {
-    200: {
-      description: 'The shared agent',
-      content: { 'application/json': { schema: SharedAgentSchema } },
-    },
-    ...problemResponses(400, 401, 404),
+    200: jsonResponse(SharedAgentSchema, 'The shared agent'),
   },
 });
 
-const duplicateSharedRoute = createRoute({
+const duplicateSharedRoute = userRoute({
   method: 'post',
   path: '/agents/shared/{token}/duplicate',
   tags: ['agents'],
   summary: 'Add an agent shared with a link to your agents',
-  security,
-  middleware: [requireAuth, rateLimitByUser(AGENT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(AGENT_WRITE_RULE),
   request: { params: ShareTokenParamSchema },
   responses: {
-    201: agentResponse('Your copy'),
-    ...problemResponses(400, 401, 404, 409, 429),
+    201: jsonResponse(AgentSchema, 'Your copy'),
+    ...problemResponses(409),
   },
 });
 

@@ -1,7 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
 import { FORGOT_IP_RULE, REAUTH_IP_RULE, RESET_IP_RULE } from './limits';
 import { changePassword } from './password-change';
@@ -18,74 +23,60 @@ import {
   ResetPasswordSchema,
 } from './schemas';
 
-const forgotRoute = createRoute({
+const forgotRoute = publicRoute({
   method: 'post',
   path: '/auth/forgot-password',
   tags: ['auth'],
   summary: 'E-mail a password-reset link',
   description:
     'Always 202 with the same body, whether or not the address has an account: the lookup and the e-mail happen after the response. Rate-limited per IP and per address.',
-  middleware: [rateLimitByIp(FORGOT_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(FORGOT_IP_RULE),
   request: { body: jsonBody(EmailOnlySchema) },
   responses: {
-    202: {
-      description: 'Accepted',
-      content: { 'application/json': { schema: AcceptedSchema } },
-    },
-    ...problemResponses(400, 413, 415, 429),
+    202: jsonResponse(AcceptedSchema, 'Accepted'),
   },
 });
 
-const resetRoute = createRoute({
+const resetRoute = publicRoute({
   method: 'post',
   path: '/auth/reset-password',
   tags: ['auth'],
   summary: 'Set a new password with the token from the e-mailed link',
   description:
     'Single use, valid one hour. Signs out every session of the account at once and mails a notice. Bad, expired and used tokens answer 400 TOKEN_INVALID.',
-  middleware: [rateLimitByIp(RESET_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(RESET_IP_RULE),
   request: { body: jsonBody(ResetPasswordSchema) },
   responses: {
     204: { description: 'Password changed; sign in with it' },
-    ...problemResponses(400, 413, 415, 429),
   },
 });
 
-const reauthRoute = createRoute({
+const reauthRoute = userRoute({
   method: 'post',
   path: '/auth/reauthenticate',
   tags: ['auth'],
   summary: 'Confirm your identity again before a sensitive change',
   description:
     'Checks the password (and, when two-factor sign-in is on, `code` or `recoveryCode`); the current session then counts as freshly signed in for 10 minutes (routes marked "recent sign-in"). A wrong password counts as a failed sign-in.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByIp(REAUTH_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(REAUTH_IP_RULE),
   request: { body: jsonBody(ReauthenticateSchema) },
   responses: {
-    200: {
-      description: 'Identity confirmed',
-      content: { 'application/json': { schema: ReauthenticateResponseSchema } },
-    },
-    ...problemResponses(400, 401, 413, 415, 429),
+    200: jsonResponse(ReauthenticateResponseSchema, 'Identity confirmed'),
   },
 });
 
-const changeRoute = createRoute({
+const changeRoute = userRoute({
   method: 'post',
   path: '/auth/change-password',
   tags: ['auth'],
   summary: 'Change your password (recent sign-in)',
   description:
     'Needs the current password and a sign-in or re-authentication in the last 10 minutes (else 403 REAUTH_REQUIRED). Optionally signs out every other device.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireRecentAuth] as const,
+  middleware: [requireRecentAuth],
   request: { body: jsonBody(ChangePasswordSchema) },
   responses: {
-    200: {
-      description: 'Password changed',
-      content: { 'application/json': { schema: ChangePasswordResponseSchema } },
-    },
-    ...problemResponses(400, 401, 403, 413, 415, 429),
+    200: jsonResponse(ChangePasswordResponseSchema, 'Password changed'),
+    ...problemResponses(403, 429),
   },
 });
 

@@ -1,122 +1,16 @@
-import { createRoute } from '@hono/zod-openapi';
-import { deleteCookie, getCookie } from 'hono/cookie';
-import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
-import { requireSameOrigin } from '../platform/middleware/same-origin';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
-import { rateLimitByIp } from '../platform/rate-limit';
-import { COOKIE_PATH, REFRESH_COOKIE, sessionBody, setRefreshCookie } from './cookies';
-import { localeFrom } from './mail';
-import { requestMeta } from './request-meta';
-import { LoginSchema, MeResponseSchema, RegisterSchema } from './schemas';
-import { currentUser, login, logout, refresh, register } from './service';
-import { sessionResponse, signedIn } from './session-response';
-import { LoginResponseSchema } from './two-factor-schemas';
+import { createRouter } from '../platform/openapi';
+import { passkeyRoutes } from './passkey-routes';
+import { passwordRoutes } from './password-routes';
+import { sessionRoutes } from './session-routes';
+import { signInRoutes } from './sign-in-routes';
+import { twoFactorRoutes } from './two-factor-routes';
+import { verificationRoutes } from './verification-routes';
 
-const registerRoute = createRoute({
-  method: 'post',
-  path: '/auth/register',
-  tags: ['auth'],
-  summary: 'Create an account',
-  description:
-    'Creates the account and signs it in: the refresh token is set as an HttpOnly cookie.',
-  middleware: [rateLimitByIp({ name: 'register-ip', limit: 10, windowSeconds: 3600 })] as const,
-  request: { body: jsonBody(RegisterSchema) },
-  responses: {
-    201: sessionResponse('Account created and signed in'),
-    ...problemResponses(400, 409, 413, 415, 429),
-  },
-});
-
-const loginRoute = createRoute({
-  method: 'post',
-  path: '/auth/login',
-  tags: ['auth'],
-  summary: 'Sign in with e-mail and password',
-  middleware: [rateLimitByIp({ name: 'login-ip', limit: 60, windowSeconds: 900 })] as const,
-  request: { body: jsonBody(LoginSchema) },
-  responses: {
-    200: {
-      description: 'Signed in, or (2FA on) the challenge for POST /api/auth/login/2fa',
-      content: { 'application/json': { schema: LoginResponseSchema } },
-    },
-    ...problemResponses(400, 401, 403, 413, 415, 429),
-  },
-});
-
-const refreshRoute = createRoute({
-  method: 'post',
-  path: '/auth/refresh',
-  tags: ['auth'],
-  summary: 'Rotate the refresh cookie and get a new access token',
-  description:
-    'Reads the HttpOnly refresh cookie. Reusing a rotated token revokes the whole session.',
-  middleware: [
-    requireSameOrigin,
-    rateLimitByIp({ name: 'refresh-ip', limit: 120, windowSeconds: 900 }),
-  ] as const,
-  responses: {
-    200: sessionResponse('New access token'),
-    ...problemResponses(401, 403, 429),
-  },
-});
-
-const logoutRoute = createRoute({
-  method: 'post',
-  path: '/auth/logout',
-  tags: ['auth'],
-  summary: 'Sign out: revoke the session and clear the cookie',
-  middleware: [requireSameOrigin] as const,
-  responses: {
-    204: { description: 'Signed out' },
-    ...problemResponses(403),
-  },
-});
-
-const meRoute = createRoute({
-  method: 'get',
-  path: '/me',
-  tags: ['auth'],
-  summary: 'The signed-in user',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
-  responses: {
-    200: { description: 'The user', content: { 'application/json': { schema: MeResponseSchema } } },
-    ...problemResponses(401),
-  },
-});
-
+/** The auth domain: sign-in, e-mail verification, passwords, sessions, 2FA and passkeys. */
 export const authRoutes = createRouter()
-  .openapi(registerRoute, async (c) => {
-    const session = await register(
-      c.var.services,
-      { ...c.req.valid('json'), locale: localeFrom(c.req.header('Accept-Language')) },
-      requestMeta(c),
-    );
-    setRefreshCookie(c, session.refreshToken);
-    return c.json(sessionBody(session), 201);
-  })
-  .openapi(loginRoute, async (c) => {
-    const { services } = c.var;
-    const session = await login(services, c.req.valid('json'), requestMeta(c));
-    if ('twoFactorRequired' in session) return c.json(session, 200);
-    return c.json(signedIn(c, session), 200);
-  })
-  .openapi(refreshRoute, async (c) => {
-    const presented = getCookie(c, REFRESH_COOKIE);
-    if (!presented) {
-      throw new ApiError('UNAUTHORIZED', 'No session cookie: sign in first.');
-    }
-    const session = await refresh(c.var.services, presented, requestMeta(c));
-    setRefreshCookie(c, session.refreshToken);
-    return c.json(sessionBody(session), 200);
-  })
-  .openapi(logoutRoute, async (c) => {
-    await logout(c.var.services, getCookie(c, REFRESH_COOKIE));
-    deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: true });
-    return c.body(null, 204);
-  })
-  .openapi(meRoute, async (c) => {
-    const user = await currentUser(c.var.services, c.var.auth.userId);
-    return c.json({ user }, 200);
-  });
+  .route('/', signInRoutes)
+  .route('/', verificationRoutes)
+  .route('/', passwordRoutes)
+  .route('/', sessionRoutes)
+  .route('/', twoFactorRoutes)
+  .route('/', passkeyRoutes);

@@ -1,55 +1,38 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { createRouter, jsonResponse, userRoute } from '../platform/openapi';
 import { RevokedCountSchema, SessionIdParamSchema, SessionListSchema } from './schemas';
 import { listSessions, revokeOtherSessions, revokeSession } from './sessions';
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/auth/sessions',
   tags: ['auth'],
   summary: 'Your signed-in devices',
   description:
     'One entry per sign-in (session family), most recently used first; `current` marks the caller.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Sessions',
-      content: { 'application/json': { schema: SessionListSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(SessionListSchema, 'Sessions'),
   },
 });
 
-const revokeRoute = createRoute({
+const revokeRoute = userRoute({
   method: 'delete',
   path: '/auth/sessions/{id}',
   tags: ['auth'],
   summary: 'Sign one of your devices out',
   description: "Ends it at once, access token included. Another user's or an unknown id is a 404.",
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { params: SessionIdParamSchema },
   responses: {
     204: { description: 'Signed out' },
-    ...problemResponses(400, 401, 404),
   },
 });
 
-const revokeOthersRoute = createRoute({
+const revokeOthersRoute = userRoute({
   method: 'post',
   path: '/auth/sessions/revoke-others',
   tags: ['auth'],
   summary: 'Sign out every device but this one',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'How many sessions were ended',
-      content: { 'application/json': { schema: RevokedCountSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(RevokedCountSchema, 'How many sessions were ended'),
   },
 });
 

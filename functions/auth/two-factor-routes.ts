@@ -1,7 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
 import { requestMeta } from './request-meta';
 import { sessionResponse, signedIn } from './session-response';
@@ -24,111 +29,90 @@ import {
 } from './two-factor-schemas';
 
 const TAGS = ['two-factor'];
-const security = [{ bearerAuth: [] }];
 const confirmIp = rateLimitByIp({ name: '2fa-confirm-ip', limit: 30, windowSeconds: 900 });
 
-const statusRoute = createRoute({
+const statusRoute = userRoute({
   method: 'get',
   path: '/auth/2fa',
   tags: TAGS,
   summary: 'Whether two-factor sign-in is on',
-  security,
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Status',
-      content: { 'application/json': { schema: TwoFactorStatusSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(TwoFactorStatusSchema, 'Status'),
   },
 });
 
-const setupRoute = createRoute({
+const setupRoute = userRoute({
   method: 'post',
   path: '/auth/2fa/totp/setup',
   tags: TAGS,
   summary: 'Start enrolling an authenticator app',
   description:
     'Generates a new secret and stores it encrypted, without turning 2FA on: POST /api/auth/2fa/totp/enable with the first code does. Needs a recent sign-in.',
-  security,
-  middleware: [
-    requireAuth,
-    requireRecentAuth,
-    rateLimitByIp({ name: '2fa-setup-ip', limit: 20, windowSeconds: 900 }),
-  ] as const,
+  middleware: [requireRecentAuth],
+  rateLimit: rateLimitByIp({ name: '2fa-setup-ip', limit: 20, windowSeconds: 900 }),
   responses: {
-    200: {
-      description: 'Secret and otpauth URI (render it as a QR code)',
-      content: { 'application/json': { schema: TotpSetupResponseSchema } },
-    },
-    ...problemResponses(401, 403, 409, 429, 503),
+    200: jsonResponse(TotpSetupResponseSchema, 'Secret and otpauth URI (render it as a QR code)'),
+    ...problemResponses(403, 409, 503),
   },
 });
 
-const enableRoute = createRoute({
+const enableRoute = userRoute({
   method: 'post',
   path: '/auth/2fa/totp/enable',
   tags: TAGS,
   summary: 'Turn two-factor sign-in on with the first code',
   description: 'Returns ten single-use recovery codes, shown this once only.',
-  security,
-  middleware: [requireAuth, confirmIp] as const,
+  rateLimit: confirmIp,
   request: { body: jsonBody(TotpEnableSchema) },
   responses: {
-    200: {
-      description: '2FA is on',
-      content: { 'application/json': { schema: RecoveryCodesResponseSchema } },
-    },
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    200: jsonResponse(RecoveryCodesResponseSchema, '2FA is on'),
+    ...problemResponses(403, 409),
   },
 });
 
-const disableRoute = createRoute({
+const disableRoute = userRoute({
   method: 'post',
   path: '/auth/2fa/totp/disable',
   tags: TAGS,
   summary: 'Turn two-factor sign-in off',
   description:
     'Needs a recent sign-in, the password and a current code (or a recovery code). Deletes the secret and the recovery codes.',
-  security,
-  middleware: [requireAuth, requireRecentAuth, confirmIp] as const,
+  middleware: [requireRecentAuth],
+  rateLimit: confirmIp,
   request: { body: jsonBody(TotpDisableSchema) },
   responses: {
     204: { description: '2FA is off' },
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    ...problemResponses(403, 409),
   },
 });
 
-const recoveryCodesRoute = createRoute({
+const recoveryCodesRoute = userRoute({
   method: 'post',
   path: '/auth/2fa/recovery-codes',
   tags: TAGS,
   summary: 'Replace the recovery codes',
   description: 'Needs a recent sign-in and a current code; the old codes stop working.',
-  security,
-  middleware: [requireAuth, requireRecentAuth, confirmIp] as const,
+  middleware: [requireRecentAuth],
+  rateLimit: confirmIp,
   request: { body: jsonBody(SecondFactorSchema) },
   responses: {
-    200: {
-      description: 'Ten new codes, shown this once only',
-      content: { 'application/json': { schema: RecoveryCodesResponseSchema } },
-    },
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    200: jsonResponse(RecoveryCodesResponseSchema, 'Ten new codes, shown this once only'),
+    ...problemResponses(403, 409),
   },
 });
 
-const loginSecondStepRoute = createRoute({
+const loginSecondStepRoute = publicRoute({
   method: 'post',
   path: '/auth/login/2fa',
   tags: ['auth', ...TAGS],
   summary: 'Second sign-in step: a code from the app or a recovery code',
   description:
     'Takes the challenge token POST /api/auth/login answered with. The challenge lasts 5 minutes and 5 wrong codes; on success the refresh token is set as an HttpOnly cookie.',
-  middleware: [rateLimitByIp({ name: 'login-2fa-ip', limit: 60, windowSeconds: 900 })] as const,
+  rateLimit: rateLimitByIp({ name: 'login-2fa-ip', limit: 60, windowSeconds: 900 }),
   request: { body: jsonBody(TwoFactorLoginSchema) },
   responses: {
     200: sessionResponse('Signed in'),
-    ...problemResponses(400, 401, 413, 415, 429),
+    ...problemResponses(401),
   },
 });
 

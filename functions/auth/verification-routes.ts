@@ -1,6 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByIp } from '../platform/rate-limit';
 import { VERIFY_EMAIL_IP_RULE, VERIFY_REQUEST_IP_RULE, VERIFY_RESEND_IP_RULE } from './limits';
 import { requestMeta } from './request-meta';
@@ -18,71 +23,59 @@ import {
   verifyEmail,
 } from './verification';
 
-const accepted = {
-  description: 'Accepted: the e-mail is on its way if there is one to send',
-  content: { 'application/json': { schema: AcceptedSchema } },
-};
+const accepted = jsonResponse(
+  AcceptedSchema,
+  'Accepted: the e-mail is on its way if there is one to send',
+);
 
-const verifyRoute = createRoute({
+const verifyRoute = publicRoute({
   method: 'post',
   path: '/auth/verify-email',
   tags: ['auth'],
   summary: 'Confirm an e-mail address with the token from the e-mailed link',
   description:
     'Single use, valid 48 hours. Unknown, forged, expired and already used tokens all answer 400 TOKEN_INVALID and change nothing. No sign-in needed: the link may be opened on another device.',
-  middleware: [rateLimitByIp(VERIFY_EMAIL_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(VERIFY_EMAIL_IP_RULE),
   request: { body: jsonBody(VerifyEmailSchema) },
   responses: {
-    200: {
-      description: 'Address confirmed',
-      content: { 'application/json': { schema: VerifyEmailResponseSchema } },
-    },
-    ...problemResponses(400, 413, 415, 429),
+    200: jsonResponse(VerifyEmailResponseSchema, 'Address confirmed'),
   },
 });
 
-const resendRoute = createRoute({
+const resendRoute = userRoute({
   method: 'post',
   path: '/auth/verify-email/resend',
   tags: ['auth'],
   summary: 'Send a new verification link to the signed-in user',
   description: 'At most 3 an hour per account, and a per-IP limit. 409 when already confirmed.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByIp(VERIFY_RESEND_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(VERIFY_RESEND_IP_RULE),
   responses: {
     202: accepted,
-    ...problemResponses(401, 409, 429),
+    ...problemResponses(409),
   },
 });
 
-const requestRoute = createRoute({
+const requestRoute = publicRoute({
   method: 'post',
   path: '/auth/verify-email/request',
   tags: ['auth'],
   summary: 'Ask for a new verification link without signing in',
   description:
     'For an account whose sign-in was refused with EMAIL_NOT_VERIFIED. The answer is the same whether or not the address has an account waiting for confirmation.',
-  middleware: [rateLimitByIp(VERIFY_REQUEST_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(VERIFY_REQUEST_IP_RULE),
   request: { body: jsonBody(EmailOnlySchema) },
   responses: {
     202: accepted,
-    ...problemResponses(400, 413, 415, 429),
   },
 });
 
-const statusRoute = createRoute({
+const statusRoute = userRoute({
   method: 'get',
   path: '/auth/verification-status',
   tags: ['auth'],
   summary: "Whether the signed-in user's e-mail address is confirmed",
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Verification status',
-      content: { 'application/json': { schema: VerificationStatusSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(VerificationStatusSchema, 'Verification status'),
   },
 });
 

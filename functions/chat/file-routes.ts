@@ -1,8 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
 import { limitBody } from '../platform/middleware/body-limit';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import {
   ATTACHMENT_MAX_BYTES,
@@ -20,7 +25,6 @@ import { CHAT_IMPORT_RULE, CHAT_UPLOAD_RULE } from './limits';
 import { ConversationParamSchema, ConversationSchema, ExportQuerySchema } from './schemas';
 
 const tags = ['chat'];
-const security = [{ bearerAuth: [] }];
 const binary = z.string().openapi({ format: 'binary' });
 // JSON files are accepted too, but declaring application/json here would make the router
 // parse and validate them as a JSON request body.
@@ -41,51 +45,42 @@ const AttachmentSchema = z
   })
   .openapi('ChatAttachment');
 
-const uploadRoute = createRoute({
+const uploadRoute = userRoute({
   method: 'post',
   path: '/chat/attachments',
   tags,
-  security,
   summary: 'Upload a file to attach to a message',
   description: `The raw file is the body, at most ${ATTACHMENT_MAX_BYTES} bytes: images (PNG, JPEG, WebP, GIF) for vision models, or text, Markdown, CSV, JSON and PDF files whose text is given to the model. The type is checked against the content.`,
-  middleware: [
-    requireAuth,
-    limitBody(ATTACHMENT_MAX_BYTES),
-    rateLimitByUser(CHAT_UPLOAD_RULE),
-  ] as const,
+  middleware: [limitBody(ATTACHMENT_MAX_BYTES)],
+  rateLimit: rateLimitByUser(CHAT_UPLOAD_RULE),
   request: {
     query: z.object({ name: z.string().max(200).optional() }),
     body: { required: true, content: fileContent },
   },
   responses: {
-    201: { description: 'Stored', content: { 'application/json': { schema: AttachmentSchema } } },
-    ...problemResponses(400, 401, 413, 415, 422, 429),
+    201: jsonResponse(AttachmentSchema, 'Stored'),
+    ...problemResponses(413, 415, 422),
   },
 });
 
-const readRoute = createRoute({
+const readRoute = userRoute({
   method: 'get',
   path: '/chat/attachments/{id}',
   tags,
-  security,
   summary: 'One of your attachments',
-  middleware: [requireAuth] as const,
   request: { params: ConversationParamSchema },
   responses: {
     200: { description: 'The file', content: fileContent },
-    ...problemResponses(400, 401, 404),
   },
 });
 
-const exportRoute = createRoute({
+const exportRoute = userRoute({
   method: 'get',
   path: '/conversations/{id}/export',
   tags,
-  security,
   summary: 'Download a conversation as Markdown, JSON or PDF',
   description:
     'Markdown and PDF hold the visible branch; JSON holds every branch and can be imported.',
-  middleware: [requireAuth] as const,
   request: { params: ConversationParamSchema, query: ExportQuerySchema },
   responses: {
     200: {
@@ -96,28 +91,19 @@ const exportRoute = createRoute({
         'application/pdf': { schema: binary },
       },
     },
-    ...problemResponses(400, 401, 404),
   },
 });
 
-const importRoute = createRoute({
+const importRoute = userRoute({
   method: 'post',
   path: '/conversations/import', // IMPORT_PATH
   tags,
-  security,
   summary: 'Import a conversation exported as JSON',
-  middleware: [
-    requireAuth,
-    limitBody(IMPORT_MAX_BYTES),
-    rateLimitByUser(CHAT_IMPORT_RULE),
-  ] as const,
+  middleware: [limitBody(IMPORT_MAX_BYTES)],
+  rateLimit: rateLimitByUser(CHAT_IMPORT_RULE),
   request: { body: jsonBody(ConversationFileSchema) },
   responses: {
-    201: {
-      description: 'Imported',
-      content: { 'application/json': { schema: ConversationSchema } },
-    },
-    ...problemResponses(400, 401, 413, 415, 429),
+    201: jsonResponse(ConversationSchema, 'Imported'),
   },
 });
 

@@ -1,8 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../platform/errors';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
 import { limitBody } from '../platform/middleware/body-limit';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  adminRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { createCategory, deleteCategory, updateCategory } from './categories';
 import {
@@ -37,163 +42,131 @@ import {
   ProductPatchSchema,
 } from './schemas';
 
-const security = [{ bearerAuth: [] }];
-const productResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: AdminProductSchema } },
-});
-const categoryResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: CategorySchema } },
-});
 const binary = z.string().openapi({ format: 'binary' });
 const imageContent = Object.fromEntries(
   PRODUCT_IMAGE_TYPES.map((type) => [type, { schema: binary }]),
 );
 
-const listRoute = createRoute({
+const listRoute = adminRoute({
   method: 'get',
   path: '/admin/products',
   tags: ['admin', 'catalog'],
   summary: 'Every product, withdrawn ones too',
-  security,
-  middleware: [requireAuth, requireAdmin] as const,
   request: { query: AdminProductListQuerySchema },
   responses: {
-    200: {
-      description: 'A page',
-      content: { 'application/json': { schema: AdminProductPageSchema } },
-    },
-    ...problemResponses(400, 401, 403),
+    200: jsonResponse(AdminProductPageSchema, 'A page'),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = adminRoute({
   method: 'get',
   path: '/admin/products/{id}',
   tags: ['admin', 'catalog'],
   summary: 'One product, as administrators see it',
-  security,
-  middleware: [requireAuth, requireAdmin] as const,
   request: { params: ProductIdParamSchema, query: LocaleQuerySchema },
-  responses: { 200: productResponse('The product'), ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(AdminProductSchema, 'The product') },
 });
 
-const createProductRoute = createRoute({
+const createProductRoute = adminRoute({
   method: 'post',
   path: '/admin/products',
   tags: ['admin', 'catalog'],
   summary: 'Add a product',
   description:
     'Prices are whole minor units, VAT included. A plan needs plan and billingInterval, a credit pack credits > 0, a physical product its stock.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { body: jsonBody(ProductCreateSchema) },
   responses: {
-    201: productResponse('Added'),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    201: jsonResponse(AdminProductSchema, 'Added'),
+    ...problemResponses(409),
   },
 });
 
-const patchProductRoute = createRoute({
+const patchProductRoute = adminRoute({
   method: 'patch',
   path: '/admin/products/{id}',
   tags: ['admin', 'catalog'],
   summary: 'Change a product',
   description: 'The kind rules are checked on the product as it will be after the change.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: ProductIdParamSchema, body: jsonBody(ProductPatchSchema) },
   responses: {
-    200: productResponse('Changed'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+    200: jsonResponse(AdminProductSchema, 'Changed'),
+    ...problemResponses(409),
   },
 });
 
-const deleteProductRoute = createRoute({
+const deleteProductRoute = adminRoute({
   method: 'delete',
   path: '/admin/products/{id}',
   tags: ['admin', 'catalog'],
   summary: 'Withdraw a product from sale',
   description: 'Sets active to false: orders and reviews keep pointing at it.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: ProductIdParamSchema },
-  responses: { 204: { description: 'Withdrawn' }, ...problemResponses(400, 401, 403, 404, 429) },
+  responses: { 204: { description: 'Withdrawn' } },
 });
 
-const uploadImageRoute = createRoute({
+const uploadImageRoute = adminRoute({
   method: 'put',
   path: '/admin/products/{id}/images',
   tags: ['admin', 'catalog'],
   summary: 'Add an image to a product',
   description: `The raw image is the body: PNG, JPEG, WebP or GIF, at most ${PRODUCT_IMAGE_MAX_BYTES} bytes, ${PRODUCT_IMAGE_MAX_COUNT} images per product. Stored in R2 as sent.`,
-  security,
-  middleware: [
-    requireAuth,
-    requireAdmin,
-    limitBody(PRODUCT_IMAGE_MAX_BYTES),
-    rateLimitByUser(PRODUCT_IMAGE_RULE),
-  ] as const,
+  middleware: [limitBody(PRODUCT_IMAGE_MAX_BYTES)],
+  rateLimit: rateLimitByUser(PRODUCT_IMAGE_RULE),
   request: { params: ProductIdParamSchema, body: { required: true, content: imageContent } },
   responses: {
-    201: {
-      description: 'Stored',
-      content: { 'application/json': { schema: ProductImageUploadedSchema } },
-    },
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    201: jsonResponse(ProductImageUploadedSchema, 'Stored'),
+    ...problemResponses(409, 413, 415, 422),
   },
 });
 
-const deleteImageRoute = createRoute({
+const deleteImageRoute = adminRoute({
   method: 'delete',
   path: '/admin/products/{id}/images/{imageId}',
   tags: ['admin', 'catalog'],
   summary: 'Remove an image from a product',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: ProductImageParamSchema },
-  responses: { 204: { description: 'Removed' }, ...problemResponses(400, 401, 403, 404, 429) },
+  responses: { 204: { description: 'Removed' } },
 });
 
-const createCategoryRoute = createRoute({
+const createCategoryRoute = adminRoute({
   method: 'post',
   path: '/admin/product-categories',
   tags: ['admin', 'catalog'],
   summary: 'Add a product category',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { body: jsonBody(CategoryCreateSchema) },
   responses: {
-    201: categoryResponse('Added'),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    201: jsonResponse(CategorySchema, 'Added'),
+    ...problemResponses(409),
   },
 });
 
-const patchCategoryRoute = createRoute({
+const patchCategoryRoute = adminRoute({
   method: 'patch',
   path: '/admin/product-categories/{id}',
   tags: ['admin', 'catalog'],
   summary: 'Change a product category',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: CategoryIdParamSchema, body: jsonBody(CategoryPatchSchema) },
   responses: {
-    200: categoryResponse('Changed'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+    200: jsonResponse(CategorySchema, 'Changed'),
+    ...problemResponses(409),
   },
 });
 
-const deleteCategoryRoute = createRoute({
+const deleteCategoryRoute = adminRoute({
   method: 'delete',
   path: '/admin/product-categories/{id}',
   tags: ['admin', 'catalog'],
   summary: 'Delete a product category',
   description: 'Its products and subcategories are kept, without a category.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: CategoryIdParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 403, 404, 429) },
+  responses: { 204: { description: 'Deleted' } },
 });
 
 /** Catalog administration: products, their images, categories. */

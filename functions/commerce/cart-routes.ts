@@ -1,8 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
-import { requireSameOrigin } from '../platform/middleware/same-origin';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import {
   addToCart,
@@ -30,100 +34,100 @@ import { CART_WRITE_RULE } from './limits';
 import { optionalAuth, optionalBearer, rateLimitByCaller } from './optional-auth';
 import { LocaleQuerySchema } from './schemas';
 
-/** Signed in with a bearer token, or anonymous with the `webox_cart` cookie. */
-const security = optionalBearer;
-const cartResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: CartSchema } },
-});
 const totalsNote =
   'Totals are recomputed from current catalog prices and stock on every response; prices include VAT.';
 
-const getRoute = createRoute({
+/** Cart routes: signed in with a bearer token, or anonymous with the `webox_cart` cookie. */
+const getRoute = publicRoute({
   method: 'get',
   path: '/cart',
   tags: ['cart'],
   summary: 'Your cart',
   description: `Signed in: your account's cart. Otherwise the cart of the webox_cart cookie (empty without one). ${totalsNote}`,
-  security,
-  middleware: [optionalAuth] as const,
+  security: optionalBearer,
+  middleware: [optionalAuth],
   request: { query: LocaleQuerySchema },
-  responses: { 200: cartResponse('The cart'), ...problemResponses(400, 401) },
+  responses: { 200: jsonResponse(CartSchema, 'The cart'), ...problemResponses(401) },
 });
 
-const addRoute = createRoute({
+const addRoute = publicRoute({
   method: 'post',
   path: '/cart/items',
   tags: ['cart'],
   summary: 'Add a product to your cart',
   description: `Anonymous callers get a webox_cart cookie on their first add. Refused: a product not on sale (404), a plan quantity above 1 (400), more than the stock left (409 OUT_OF_STOCK), another currency than the cart's or a full cart (409). ${totalsNote}`,
-  security,
-  middleware: [optionalAuth, requireSameOrigin, rateLimitByCaller(CART_WRITE_RULE)] as const,
+  security: optionalBearer,
+  middleware: [optionalAuth],
+  csrf: true,
+  rateLimit: rateLimitByCaller(CART_WRITE_RULE),
   request: { query: LocaleQuerySchema, body: jsonBody(CartItemAddSchema) },
   responses: {
-    200: cartResponse('The cart after the add'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+    200: jsonResponse(CartSchema, 'The cart after the add'),
+    ...problemResponses(401, 404, 409),
   },
 });
 
-const patchRoute = createRoute({
+const patchRoute = publicRoute({
   method: 'patch',
   path: '/cart/items/{productId}',
   tags: ['cart'],
   summary: 'Set the quantity of a line (0 removes it)',
-  security,
-  middleware: [optionalAuth, requireSameOrigin, rateLimitByCaller(CART_WRITE_RULE)] as const,
+  security: optionalBearer,
+  middleware: [optionalAuth],
+  csrf: true,
+  rateLimit: rateLimitByCaller(CART_WRITE_RULE),
   request: {
     params: CartProductParamSchema,
     query: LocaleQuerySchema,
     body: jsonBody(CartQuantitySchema),
   },
   responses: {
-    200: cartResponse('The cart after the change'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+    200: jsonResponse(CartSchema, 'The cart after the change'),
+    ...problemResponses(401, 409),
   },
 });
 
-const removeRoute = createRoute({
+const removeRoute = publicRoute({
   method: 'delete',
   path: '/cart/items/{productId}',
   tags: ['cart'],
   summary: 'Remove a line',
-  security,
-  middleware: [optionalAuth, requireSameOrigin, rateLimitByCaller(CART_WRITE_RULE)] as const,
+  security: optionalBearer,
+  middleware: [optionalAuth],
+  csrf: true,
+  rateLimit: rateLimitByCaller(CART_WRITE_RULE),
   request: { params: CartProductParamSchema, query: LocaleQuerySchema },
   responses: {
-    200: cartResponse('The cart after the removal'),
-    ...problemResponses(400, 401, 403, 429),
+    200: jsonResponse(CartSchema, 'The cart after the removal'),
+    ...problemResponses(401),
   },
 });
 
-const clearRoute = createRoute({
+const clearRoute = publicRoute({
   method: 'delete',
   path: '/cart',
   tags: ['cart'],
   summary: 'Empty your cart',
-  security,
-  middleware: [optionalAuth, requireSameOrigin, rateLimitByCaller(CART_WRITE_RULE)] as const,
-  responses: { 204: { description: 'Emptied' }, ...problemResponses(401, 403, 429) },
+  security: optionalBearer,
+  middleware: [optionalAuth],
+  csrf: true,
+  rateLimit: rateLimitByCaller(CART_WRITE_RULE),
+  responses: { 204: { description: 'Emptied' }, ...problemResponses(401) },
 });
 
-const mergeRoute = createRoute({
+const mergeRoute = userRoute({
   method: 'post',
   path: '/cart/merge',
   tags: ['cart'],
   summary: 'Move your anonymous cart into your account',
   description:
     'Call after signing in, sending the webox_cart cookie: its lines are added to your cart (quantities summed, at most 99 per product, 1 per plan), then it is emptied and the cookie removed. Without the cookie nothing changes.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireSameOrigin, rateLimitByUser(CART_WRITE_RULE)] as const,
+  csrf: true,
+  rateLimit: rateLimitByUser(CART_WRITE_RULE),
   request: { query: LocaleQuerySchema },
   responses: {
-    200: {
-      description: 'Your cart after the merge',
-      content: { 'application/json': { schema: CartMergedSchema } },
-    },
-    ...problemResponses(400, 401, 403, 409, 429),
+    200: jsonResponse(CartMergedSchema, 'Your cart after the merge'),
+    ...problemResponses(409),
   },
 });
 

@@ -1,6 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { capturePaypal, checkout } from './checkout';
 import { CHECKOUT_RULE, ORDER_WRITE_RULE } from './checkout-limits';
@@ -12,45 +16,34 @@ import {
   PaypalCaptureResultSchema,
 } from './checkout-schemas';
 
-const checkoutRoute = createRoute({
+const checkoutRoute = userRoute({
   method: 'post',
   path: '/checkout',
   tags: ['checkout'],
   summary: 'Turn your cart into an order and start its payment',
   description:
     'Prices, stock and the promo code are read again from the database in one transaction: tracked stock is taken (409 OUT_OF_STOCK when short), the code redeemed (422 PROMO_REJECTED), the order written as pending with a price snapshot, and the cart emptied. Then the payment starts: Stripe answers `redirectUrl` (its Checkout page), PayPal `approveUrl`, bank transfer the `instructions`. The same Idempotency-Key returns the same order (200) instead of a second one. A payment method without its server settings is a 424 PAYMENT_NOT_CONFIGURED, with nothing written.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(CHECKOUT_RULE)] as const,
+  rateLimit: rateLimitByUser(CHECKOUT_RULE),
   request: { headers: IdempotencyHeaderSchema, body: jsonBody(CheckoutRequestSchema) },
   responses: {
-    201: {
-      description: 'The order, created',
-      content: { 'application/json': { schema: CheckoutResultSchema } },
-    },
-    200: {
-      description: 'The order created earlier with this Idempotency-Key',
-      content: { 'application/json': { schema: CheckoutResultSchema } },
-    },
-    ...problemResponses(400, 401, 409, 413, 415, 422, 424, 429, 502),
+    201: jsonResponse(CheckoutResultSchema, 'The order, created'),
+    200: jsonResponse(CheckoutResultSchema, 'The order created earlier with this Idempotency-Key'),
+    ...problemResponses(409, 422, 424, 502),
   },
 });
 
-const captureRoute = createRoute({
+const captureRoute = userRoute({
   method: 'post',
   path: '/checkout/paypal/capture',
   tags: ['checkout'],
   summary: 'Capture a PayPal payment you approved',
   description:
     'Call when PayPal sends the buyer back. Captures the money once (PayPal-Request-Id keyed by the order) and fulfils the order; calling again returns the order as it is. 409 when PayPal has not been approved yet or the order was cancelled.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(ORDER_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_WRITE_RULE),
   request: { body: jsonBody(PaypalCaptureRequestSchema) },
   responses: {
-    200: {
-      description: 'The order after the capture',
-      content: { 'application/json': { schema: PaypalCaptureResultSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 424, 429, 502),
+    200: jsonResponse(PaypalCaptureResultSchema, 'The order after the capture'),
+    ...problemResponses(404, 409, 424, 502),
   },
 });
 

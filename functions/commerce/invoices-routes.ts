@@ -1,16 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { z } from '@hono/zod-openapi';
+import { createRouter, userRoute } from '../platform/openapi';
 import { invoicePdf } from './invoices';
 
-const pdfRoute = createRoute({
+const pdfRoute = userRoute({
   method: 'get',
   path: '/invoices/{id}/pdf',
   tags: ['orders'],
   summary: 'Download an invoice or credit note as PDF',
   description: 'Your own invoices only (administrators: any). Someone else’s is a 404.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: {
     params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }),
   },
@@ -19,7 +16,6 @@ const pdfRoute = createRoute({
       description: 'The PDF',
       content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
     },
-    ...problemResponses(400, 401, 404),
   },
 });
 

@@ -1,6 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { z } from '@hono/zod-openapi';
+import {
+  adminRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { ORDER_ADMIN_RULE } from './checkout-limits';
 import { getOrderForAdmin } from './orders';
@@ -21,89 +26,72 @@ import {
   RefundRequestSchema,
 } from './orders-schemas';
 
-const security = [{ bearerAuth: [] }];
-
-const orderResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: OrderSchema } },
-});
-
-const listRoute = createRoute({
+const listRoute = adminRoute({
   method: 'get',
   path: '/admin/orders',
   tags: ['admin'],
   summary: 'All orders, filtered and paged',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(ORDER_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_ADMIN_RULE),
   request: { query: AdminOrderQuerySchema },
   responses: {
-    200: {
-      description: 'A page of orders',
-      content: { 'application/json': { schema: AdminOrderPageSchema } },
-    },
-    ...problemResponses(400, 401, 403, 429),
+    200: jsonResponse(AdminOrderPageSchema, 'A page of orders'),
   },
 });
 
-const csvRoute = createRoute({
+const csvRoute = adminRoute({
   method: 'get',
   path: '/admin/orders.csv',
   tags: ['admin'],
   summary: 'Export orders as CSV',
   description: `The same filters as the list; RFC 4180 quoting, formulas neutralised, at most ${CSV_MAX_ROWS} rows, oldest first.`,
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(ORDER_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_ADMIN_RULE),
   request: { query: AdminOrderCsvQuerySchema },
   responses: {
     200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } },
-    ...problemResponses(400, 401, 403, 429),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = adminRoute({
   method: 'get',
   path: '/admin/orders/{id}',
   tags: ['admin'],
   summary: 'Any order in full',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(ORDER_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_ADMIN_RULE),
   request: { params: OrderIdParamSchema },
-  responses: { 200: orderResponse('The order'), ...problemResponses(400, 401, 403, 404, 429) },
+  responses: { 200: jsonResponse(OrderSchema, 'The order') },
 });
 
-const confirmRoute = createRoute({
+const confirmRoute = adminRoute({
   method: 'post',
   path: '/admin/orders/{id}/confirm-transfer',
   tags: ['admin'],
   summary: 'Record that a bank transfer arrived',
   description:
     'The order becomes paid and fulfilled in one transaction, with its invoice. Only bank-transfer orders still pending (or cancelled for lack of payment); others are a 409.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(ORDER_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_ADMIN_RULE),
   request: { params: OrderIdParamSchema },
   responses: {
-    200: orderResponse('The fulfilled order'),
-    ...problemResponses(400, 401, 403, 404, 409, 429),
+    200: jsonResponse(OrderSchema, 'The fulfilled order'),
+    ...problemResponses(409),
   },
 });
 
-const refundRoute = createRoute({
+const refundRoute = adminRoute({
   method: 'post',
   path: '/admin/orders/{id}/refund',
   tags: ['admin'],
   summary: 'Refund an order, fully or in part',
   description:
     'Through Stripe or PayPal (idempotent provider calls), or recorded as done by hand for a bank transfer. The order becomes refunded or partially_refunded and gets a credit note. Send an Idempotency-Key so that a repeated click refunds once.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(ORDER_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_ADMIN_RULE),
   request: {
     params: OrderIdParamSchema,
     headers: OptionalIdempotencyHeaderSchema,
     body: jsonBody(RefundRequestSchema),
   },
   responses: {
-    200: orderResponse('The order after the refund'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 424, 429, 502),
+    200: jsonResponse(OrderSchema, 'The order after the refund'),
+    ...problemResponses(409, 424, 502),
   },
 });
 

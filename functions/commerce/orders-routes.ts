@@ -1,6 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { createRouter, jsonResponse, problemResponses, userRoute } from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { ORDER_WRITE_RULE } from './checkout-limits';
 import { cancelOrder, getOrder, listOrders } from './orders';
@@ -11,53 +9,39 @@ import {
   OrderSchema,
 } from './orders-schemas';
 
-const orderResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: OrderSchema } },
-});
-
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/orders',
   tags: ['orders'],
   summary: 'Your orders, newest first',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { query: OrderPageQuerySchema },
   responses: {
-    200: {
-      description: 'A page of orders',
-      content: { 'application/json': { schema: OrderPageSchema } },
-    },
-    ...problemResponses(400, 401),
+    200: jsonResponse(OrderPageSchema, 'A page of orders'),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = userRoute({
   method: 'get',
   path: '/orders/{id}',
   tags: ['orders'],
   summary: 'One of your orders, with its lines, history and invoices',
   description: 'Someone else’s order is a 404, like one that does not exist.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { params: OrderIdParamSchema },
-  responses: { 200: orderResponse('The order'), ...problemResponses(400, 401, 404) },
+  responses: { 200: jsonResponse(OrderSchema, 'The order') },
 });
 
-const cancelRoute = createRoute({
+const cancelRoute = userRoute({
   method: 'post',
   path: '/orders/{id}/cancel',
   tags: ['orders'],
   summary: 'Cancel one of your unpaid orders',
   description:
     'Only a pending order: its stock and promo-code use are given back, and its Stripe payment page is closed first (409 if the payment already went through). A paid order is refunded by an administrator instead.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(ORDER_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(ORDER_WRITE_RULE),
   request: { params: OrderIdParamSchema },
   responses: {
-    200: orderResponse('The cancelled order'),
-    ...problemResponses(400, 401, 404, 409, 429, 502),
+    200: jsonResponse(OrderSchema, 'The cancelled order'),
+    ...problemResponses(409, 502),
   },
 });
 

@@ -1,6 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { PLAN_WRITE_RULE } from './checkout-limits';
 import { OptionalIdempotencyHeaderSchema } from './orders-schemas';
@@ -14,68 +19,53 @@ import {
 } from './plans-schemas';
 import { LocaleQuerySchema } from './schemas';
 
-const listRoute = createRoute({
+const listRoute = publicRoute({
   method: 'get',
   path: '/plans',
   tags: ['plans'],
   summary: 'The plans, their prices and their quotas',
   request: { query: LocaleQuerySchema },
   responses: {
-    200: { description: 'The plans', content: { 'application/json': { schema: PlanListSchema } } },
-    ...problemResponses(400),
+    200: jsonResponse(PlanListSchema, 'The plans'),
   },
 });
 
-const mineRoute = createRoute({
+const mineRoute = userRoute({
   method: 'get',
   path: '/plans/subscription',
   tags: ['plans'],
   summary: 'Your plan and your running subscription',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Your plan',
-      content: { 'application/json': { schema: MySubscriptionSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(MySubscriptionSchema, 'Your plan'),
   },
 });
 
-const subscribeRoute = createRoute({
+const subscribeRoute = userRoute({
   method: 'post',
   path: '/plans/subscribe',
   tags: ['plans'],
   summary: 'Subscribe to a plan through Stripe Checkout',
   description:
     'Answers the Stripe Checkout page to send the buyer to. The plan is set when Stripe reports the subscription (webhook). 424 when Stripe or the plan’s Stripe price is not configured; 409 with a subscription already running.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(PLAN_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PLAN_WRITE_RULE),
   request: { headers: OptionalIdempotencyHeaderSchema, body: jsonBody(SubscribeRequestSchema) },
   responses: {
-    200: {
-      description: 'Where to pay',
-      content: { 'application/json': { schema: SubscribeResultSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 424, 429, 502),
+    200: jsonResponse(SubscribeResultSchema, 'Where to pay'),
+    ...problemResponses(404, 409, 424, 502),
   },
 });
 
-const cancelRoute = createRoute({
+const cancelRoute = userRoute({
   method: 'post',
   path: '/plans/cancel',
   tags: ['plans'],
   summary: 'End your subscription at the end of the paid period',
   description:
     'Your plan stays until then; Stripe then reports the end and the plan returns to free.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(PLAN_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PLAN_WRITE_RULE),
   responses: {
-    200: {
-      description: 'The subscription',
-      content: { 'application/json': { schema: SubscriptionSchema } },
-    },
-    ...problemResponses(401, 404, 424, 429, 502),
+    200: jsonResponse(SubscriptionSchema, 'The subscription'),
+    ...problemResponses(404, 424, 502),
   },
 });
 

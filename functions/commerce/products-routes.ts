@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../platform/errors';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { createRouter, jsonResponse, publicRoute } from '../platform/openapi';
 import { listCategories } from './categories';
 import { PRODUCT_IMAGE_TYPES, readProductImage } from './images';
 import { getProduct, listProducts } from './products';
@@ -19,7 +19,7 @@ const imageContent = Object.fromEntries(
   PRODUCT_IMAGE_TYPES.map((type) => [type, { schema: binary }]),
 );
 
-const listRoute = createRoute({
+const listRoute = publicRoute({
   method: 'get',
   path: '/products',
   tags: ['catalog'],
@@ -28,39 +28,33 @@ const listRoute = createRoute({
     'No sign-in needed. q searches the French and English names and descriptions at once, so "livre" and "book" find the same product. Prices are in minor units (cents), VAT included.',
   request: { query: ProductListQuerySchema },
   responses: {
-    200: { description: 'A page', content: { 'application/json': { schema: ProductPageSchema } } },
-    ...problemResponses(400),
+    200: jsonResponse(ProductPageSchema, 'A page'),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = publicRoute({
   method: 'get',
   path: '/products/{slug}',
   tags: ['catalog'],
   summary: 'One product on sale',
   request: { params: ProductSlugParamSchema, query: LocaleQuerySchema },
   responses: {
-    200: { description: 'The product', content: { 'application/json': { schema: ProductSchema } } },
-    ...problemResponses(400, 404),
+    200: jsonResponse(ProductSchema, 'The product'),
   },
 });
 
-const categoriesRoute = createRoute({
+const categoriesRoute = publicRoute({
   method: 'get',
   path: '/product-categories',
   tags: ['catalog'],
   summary: 'Product categories, in display order',
   request: { query: LocaleQuerySchema },
   responses: {
-    200: {
-      description: 'Categories',
-      content: { 'application/json': { schema: CategoryListSchema } },
-    },
-    ...problemResponses(400),
+    200: jsonResponse(CategoryListSchema, 'Categories'),
   },
 });
 
-const imageRoute = createRoute({
+const imageRoute = publicRoute({
   method: 'get',
   path: '/products/{id}/images/{imageId}',
   tags: ['catalog'],
@@ -70,7 +64,6 @@ const imageRoute = createRoute({
   responses: {
     200: { description: 'The image', content: imageContent },
     304: { description: 'Unchanged since the ETag you sent' },
-    ...problemResponses(400, 404),
   },
 });
 

@@ -1,7 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
-import { requireSameOrigin } from '../platform/middleware/same-origin';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  adminRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { previewPromo } from './cart';
 import { cartOwnerOf } from './cart-cookie';
@@ -27,13 +31,7 @@ import {
 } from './promo-service';
 import { LocaleQuerySchema } from './schemas';
 
-const security = [{ bearerAuth: [] }];
-const promoResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: PromoCodeSchema } },
-});
-
-const previewRoute = createRoute({
+const previewRoute = publicRoute({
   method: 'post',
   path: '/cart/promo',
   tags: ['cart'],
@@ -41,99 +39,84 @@ const previewRoute = createRoute({
   description:
     'The cart with the code’s discount; nothing is redeemed (checkout does that). A refused code is 422 PROMO_REJECTED and errors[0].message is the reason: unknown, inactive, not_started, expired, used_up, per_user_limit, currency_mismatch, out_of_scope or below_minimum. The per-user limit is only known when signed in.',
   security: optionalBearer,
-  middleware: [optionalAuth, requireSameOrigin, rateLimitByCaller(PROMO_TRY_RULE)] as const,
+  middleware: [optionalAuth],
+  csrf: true,
+  rateLimit: rateLimitByCaller(PROMO_TRY_RULE),
   request: { query: LocaleQuerySchema, body: jsonBody(PromoTrySchema) },
   responses: {
-    200: {
-      description: 'The cart with the discount',
-      content: { 'application/json': { schema: CartSchema } },
-    },
-    ...problemResponses(400, 401, 403, 413, 415, 422, 429),
+    200: jsonResponse(CartSchema, 'The cart with the discount'),
+    ...problemResponses(401, 422),
   },
 });
 
-const listRoute = createRoute({
+const listRoute = adminRoute({
   method: 'get',
   path: '/admin/promo-codes',
   tags: ['admin', 'cart'],
   summary: 'Every promo code, newest first',
-  security,
-  middleware: [requireAuth, requireAdmin] as const,
   responses: {
-    200: { description: 'Codes', content: { 'application/json': { schema: PromoCodeListSchema } } },
-    ...problemResponses(401, 403),
+    200: jsonResponse(PromoCodeListSchema, 'Codes'),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = adminRoute({
   method: 'get',
   path: '/admin/promo-codes/{id}',
   tags: ['admin', 'cart'],
   summary: 'One promo code',
-  security,
-  middleware: [requireAuth, requireAdmin] as const,
   request: { params: PromoIdParamSchema },
-  responses: { 200: promoResponse('The code'), ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(PromoCodeSchema, 'The code') },
 });
 
-const createPromoRoute = createRoute({
+const createPromoRoute = adminRoute({
   method: 'post',
   path: '/admin/promo-codes',
   tags: ['admin', 'cart'],
   summary: 'Create a promo code',
   description:
     'The code is stored upper-cased and is unique (409). percent: value 1–100 % of the products in scope; fixed: value in minor units, at most their subtotal; free_shipping; bogo: every second unit of each product in scope free. Empty productIds and categoryIds mean every product.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { body: jsonBody(PromoCreateSchema) },
   responses: {
-    201: promoResponse('Created'),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    201: jsonResponse(PromoCodeSchema, 'Created'),
+    ...problemResponses(409),
   },
 });
 
-const patchPromoRoute = createRoute({
+const patchPromoRoute = adminRoute({
   method: 'patch',
   path: '/admin/promo-codes/{id}',
   tags: ['admin', 'cart'],
   summary: 'Change a promo code',
   description:
     'maxUses cannot drop below the uses already made. Withdraw a code with active: false.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: PromoIdParamSchema, body: jsonBody(PromoPatchSchema) },
   responses: {
-    200: promoResponse('Changed'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+    200: jsonResponse(PromoCodeSchema, 'Changed'),
+    ...problemResponses(409),
   },
 });
 
-const deletePromoRoute = createRoute({
+const deletePromoRoute = adminRoute({
   method: 'delete',
   path: '/admin/promo-codes/{id}',
   tags: ['admin', 'cart'],
   summary: 'Delete a promo code nobody used',
   description: 'A used code keeps its history: 409, withdraw it with active: false instead.',
-  security,
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+  rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
   request: { params: PromoIdParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 403, 404, 409, 429) },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(409) },
 });
 
-const statsRoute = createRoute({
+const statsRoute = adminRoute({
   method: 'get',
   path: '/admin/promo-codes/{id}/stats',
   tags: ['admin', 'cart'],
   summary: 'Uses, uses left, discount given and orders of a promo code',
-  security,
-  middleware: [requireAuth, requireAdmin] as const,
   request: { params: PromoIdParamSchema },
   responses: {
-    200: {
-      description: 'Statistics',
-      content: { 'application/json': { schema: PromoStatsSchema } },
-    },
-    ...problemResponses(400, 401, 403, 404),
+    200: jsonResponse(PromoStatsSchema, 'Statistics'),
   },
 });
 

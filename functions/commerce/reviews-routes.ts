@@ -1,6 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  adminRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { CATALOG_ADMIN_RULE, REVIEW_WRITE_RULE } from './limits';
 import { callerOf, optionalAuth, optionalBearer } from './optional-auth';
@@ -23,13 +29,7 @@ import {
 } from './reviews';
 import { PageQuerySchema, ProductIdParamSchema } from './schemas';
 
-const security = [{ bearerAuth: [] }];
-const reviewResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ReviewSchema } },
-});
-
-const listRoute = createRoute({
+const listRoute = publicRoute({
   method: 'get',
   path: '/products/{id}/reviews',
   tags: ['catalog'],
@@ -37,77 +37,63 @@ const listRoute = createRoute({
   description:
     'No sign-in needed. With an access token, `mine` is your own review whatever its moderation status.',
   security: optionalBearer,
-  middleware: [optionalAuth] as const,
+  middleware: [optionalAuth],
   request: { params: ProductIdParamSchema, query: PageQuerySchema },
   responses: {
-    200: { description: 'A page', content: { 'application/json': { schema: ReviewPageSchema } } },
-    ...problemResponses(400, 401, 404),
+    200: jsonResponse(ReviewPageSchema, 'A page'),
+    ...problemResponses(401),
   },
 });
 
-const createReviewRoute = createRoute({
+const createReviewRoute = userRoute({
   method: 'post',
   path: '/products/{id}/reviews',
   tags: ['catalog'],
   summary: 'Review a product you bought',
   description:
     'One review per buyer and product (409 for a second); only buyers with a paid order for it (403 otherwise). Shown once a moderator approves it.',
-  security,
-  middleware: [requireAuth, rateLimitByUser(REVIEW_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(REVIEW_WRITE_RULE),
   request: { params: ProductIdParamSchema, body: jsonBody(ReviewCreateSchema) },
   responses: {
-    201: reviewResponse('Written, pending moderation'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+    201: jsonResponse(ReviewSchema, 'Written, pending moderation'),
+    ...problemResponses(403, 409),
   },
 });
 
-const patchReviewRoute = createRoute({
+const patchReviewRoute = userRoute({
   method: 'patch',
   path: '/reviews/{id}',
   tags: ['catalog'],
   summary: 'Change your review',
   description: 'The changed review goes back to moderation.',
-  security,
-  middleware: [requireAuth, rateLimitByUser(REVIEW_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(REVIEW_WRITE_RULE),
   request: { params: ReviewIdParamSchema, body: jsonBody(ReviewPatchSchema) },
   responses: {
-    200: reviewResponse('Changed, pending moderation'),
-    ...problemResponses(400, 401, 404, 413, 415, 429),
+    200: jsonResponse(ReviewSchema, 'Changed, pending moderation'),
   },
 });
 
-const moderationListRoute = createRoute({
+const moderationListRoute = adminRoute({
   method: 'get',
   path: '/admin/reviews',
   tags: ['admin', 'catalog'],
   summary: 'Reviews by moderation status (default pending), oldest first',
-  security,
-  middleware: [requireAuth, requireAdmin] as const,
   request: { query: ModerationQuerySchema },
   responses: {
-    200: {
-      description: 'A page',
-      content: { 'application/json': { schema: AdminReviewPageSchema } },
-    },
-    ...problemResponses(400, 401, 403),
+    200: jsonResponse(AdminReviewPageSchema, 'A page'),
   },
 });
 
 const moderate = (action: 'approve' | 'reject') =>
-  createRoute({
+  adminRoute({
     method: 'post',
     path: `/admin/reviews/{id}/${action}`,
     tags: ['admin', 'catalog'],
     summary: action === 'approve' ? 'Approve a review' : 'Reject a review',
-    security,
-    middleware: [requireAuth, requireAdmin, rateLimitByUser(CATALOG_ADMIN_RULE)] as const,
+    rateLimit: rateLimitByUser(CATALOG_ADMIN_RULE),
     request: { params: ReviewIdParamSchema },
     responses: {
-      200: {
-        description: 'The review',
-        content: { 'application/json': { schema: AdminReviewSchema } },
-      },
-      ...problemResponses(400, 401, 403, 404, 429),
+      200: jsonResponse(AdminReviewSchema, 'The review'),
     },
   });
 

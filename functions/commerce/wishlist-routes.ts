@@ -1,12 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { z } from '@hono/zod-openapi';
+import { createRouter, jsonResponse, problemResponses, userRoute } from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { WISHLIST_WRITE_RULE } from './limits';
 import { LocaleQuerySchema, ProductSchema } from './schemas';
 import { addToWishlist, isInWishlist, listWishlist, removeFromWishlist } from './wishlist';
-
-const security = [{ bearerAuth: [] }];
 
 const ProductParamSchema = z.object({
   productId: z.uuid().openapi({ param: { name: 'productId', in: 'path' } }),
@@ -24,30 +21,22 @@ const WishlistSchema = z
   })
   .openapi('Wishlist');
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/wishlist',
   tags: ['catalog'],
   summary: 'Your wishlist, most recently added first',
-  security,
-  middleware: [requireAuth] as const,
   request: { query: LocaleQuerySchema },
   responses: {
-    200: {
-      description: 'Your wishlist',
-      content: { 'application/json': { schema: WishlistSchema } },
-    },
-    ...problemResponses(400, 401),
+    200: jsonResponse(WishlistSchema, 'Your wishlist'),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = userRoute({
   method: 'get',
   path: '/wishlist/{productId}',
   tags: ['catalog'],
   summary: 'Whether a product is in your wishlist',
-  security,
-  middleware: [requireAuth] as const,
   request: { params: ProductParamSchema },
   responses: {
     200: {
@@ -60,35 +49,31 @@ const getRoute = createRoute({
         },
       },
     },
-    ...problemResponses(400, 401),
   },
 });
 
-const putRoute = createRoute({
+const putRoute = userRoute({
   method: 'put',
   path: '/wishlist/{productId}',
   tags: ['catalog'],
   summary: 'Add a product to your wishlist',
-  security,
-  middleware: [requireAuth, rateLimitByUser(WISHLIST_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(WISHLIST_WRITE_RULE),
   request: { params: ProductParamSchema },
   responses: {
     204: { description: 'Added (or already there)' },
-    ...problemResponses(400, 401, 404, 409, 429),
+    ...problemResponses(409),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/wishlist/{productId}',
   tags: ['catalog'],
   summary: 'Remove a product from your wishlist',
-  security,
-  middleware: [requireAuth, rateLimitByUser(WISHLIST_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(WISHLIST_WRITE_RULE),
   request: { params: ProductParamSchema },
   responses: {
     204: { description: 'Removed (or was not there)' },
-    ...problemResponses(400, 401, 429),
   },
 });
 

@@ -1,9 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { Database } from '../../db/client';
 import { listModels, modelSlug, requireModel } from '../models/service';
 import { ApiError } from '../platform/errors';
 import { limitBody } from '../platform/middleware/body-limit';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  apiTokenRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { requireApiToken } from './api-auth';
 import { completeOnce, prepareCompletion, startStream } from './completions';
@@ -21,70 +26,54 @@ import {
 /** Largest /v1 request body: images travel inline as data URLs, so this bounds them too. */
 export const API_MAX_BODY_BYTES = 1024 * 1024;
 
-const apiSecurity = [{ apiToken: [] }];
-
-const listModelsRoute = createRoute({
+const listModelsRoute = apiTokenRoute({
   method: 'get',
   path: '/models',
   tags: ['openai-compatible'],
   summary: 'List models (OpenAI-compatible)',
   description: 'The enabled registry models; `id` is the slug to send as `model`.',
-  security: apiSecurity,
   responses: {
-    200: {
-      description: 'Models',
-      content: { 'application/json': { schema: OpenAiModelListSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(OpenAiModelListSchema, 'Models'),
   },
 });
 
-const modelResponses = {
-  200: {
-    description: 'The model',
-    content: { 'application/json': { schema: OpenAiModelSchema } },
-  },
-  ...problemResponses(401, 404),
-};
+const modelResponses = { 200: jsonResponse(OpenAiModelSchema, 'The model') };
 
-const getModelRoute = createRoute({
+const getModelRoute = apiTokenRoute({
   method: 'get',
   path: '/models/{model}',
   tags: ['openai-compatible'],
   summary: 'One model (OpenAI-compatible)',
   description:
     'The slug URL-encoded as one segment (openai%2Fgpt-4o-mini), as OpenAI SDKs send it.',
-  security: apiSecurity,
   request: { params: OpenAiModelSlugParamSchema },
   responses: modelResponses,
 });
 
-const getModelByPartsRoute = createRoute({
+const getModelByPartsRoute = apiTokenRoute({
   method: 'get',
   path: '/models/{provider}/{model}',
   tags: ['openai-compatible'],
   summary: 'One model by provider and model id (OpenAI-compatible)',
-  security: apiSecurity,
   request: { params: OpenAiModelParamSchema },
   responses: modelResponses,
 });
 
-const chatRoute = createRoute({
+const chatRoute = apiTokenRoute({
   method: 'post',
   path: '/chat/completions',
   tags: ['openai-compatible'],
   summary: 'Create a chat completion (OpenAI-compatible)',
   description:
     'OpenAI’s request shape with a registry slug as `model`. Uses your own provider key, else the platform’s (424 when neither). Paid models count against your quota (429 QUOTA_EXCEEDED); offline models are free. Errors are problem+json with an OpenAI-style `error` member.',
-  security: apiSecurity,
-  middleware: [rateLimitByUser(API_CHAT_RULE)] as const,
+  rateLimit: rateLimitByUser(API_CHAT_RULE),
   request: { body: jsonBody(ChatCompletionRequestSchema) },
   responses: {
-    200: {
-      description: 'The completion (or, with stream: true, text/event-stream chunks)',
-      content: { 'application/json': { schema: ChatCompletionSchema } },
-    },
-    ...problemResponses(400, 401, 413, 415, 429, 503),
+    200: jsonResponse(
+      ChatCompletionSchema,
+      'The completion (or, with stream: true, text/event-stream chunks)',
+    ),
+    ...problemResponses(503),
     422: { description: 'Unknown or disabled model' },
     424: { description: 'No key for the model’s provider' },
     502: { description: 'The provider failed' },

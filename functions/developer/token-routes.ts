@@ -1,8 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { requestMeta } from '../auth/request-meta';
-import { requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { TOKEN_WRITE_RULE } from './limits';
 import {
@@ -13,50 +17,42 @@ import {
 } from './schemas';
 import { createToken, listTokens, MAX_ACTIVE_TOKENS, revokeToken } from './tokens';
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/tokens',
   tags: ['developer'],
   summary: 'Your personal API tokens',
   description: 'Unrevoked tokens, newest first. Only a short prefix of each token is ever shown.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'Tokens', content: { 'application/json': { schema: TokenListSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(TokenListSchema, 'Tokens'),
   },
 });
 
-const createTokenRoute = createRoute({
+const createTokenRoute = userRoute({
   method: 'post',
   path: '/tokens',
   tags: ['developer'],
   summary: 'Create a personal API token',
   description: `For the OpenAI-compatible API at /v1. The token is in this response only; WeBox stores its SHA-256. Needs a sign-in in the last 10 minutes; at most ${MAX_ACTIVE_TOKENS} active tokens per account.`,
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireRecentAuth, rateLimitByUser(TOKEN_WRITE_RULE)] as const,
+  middleware: [requireRecentAuth],
+  rateLimit: rateLimitByUser(TOKEN_WRITE_RULE),
   request: { body: jsonBody(TokenCreateSchema) },
   responses: {
-    201: {
-      description: 'Created; copy the token now',
-      content: { 'application/json': { schema: TokenCreatedSchema } },
-    },
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    201: jsonResponse(TokenCreatedSchema, 'Created; copy the token now'),
+    ...problemResponses(403, 409),
   },
 });
 
-const revokeRoute = createRoute({
+const revokeRoute = userRoute({
   method: 'delete',
   path: '/tokens/{id}',
   tags: ['developer'],
   summary: 'Revoke a personal API token',
   description: 'Takes effect at once: the next call with the token answers 401.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(TOKEN_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(TOKEN_WRITE_RULE),
   request: { params: TokenParamSchema },
   responses: {
     204: { description: 'Revoked' },
-    ...problemResponses(400, 401, 404, 429),
   },
 });
 

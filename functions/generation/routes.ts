@@ -1,9 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { generationJobs } from '../../db/schema';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+  webhookRoute,
+} from '../platform/openapi';
 import { rateLimitByUser, rule } from '../platform/rate-limit';
 import { enqueueStep, runStep, STEP_PATH } from './engine';
 import { mediaProviderStatus } from './providers';
@@ -23,12 +29,6 @@ import { verifyCallback } from './webhooks';
 const JOB_CREATE_RULE = rule('job-create', 30, 60);
 const JOB_WRITE_RULE = rule('job-write', 120, 60);
 
-const security = [{ bearerAuth: [] }];
-const jobResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: JobSchema } },
-});
-
 const IdempotencyHeader = z.object({
   'idempotency-key': z
     .string()
@@ -42,112 +42,88 @@ const IdempotencyHeader = z.object({
     }),
 });
 
-const providersRoute = createRoute({
+const providersRoute = userRoute({
   method: 'get',
   path: '/generation/providers',
   tags: ['generation'],
   summary: 'Media providers, their models and whether they are configured for you',
-  security,
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Per capability',
-      content: { 'application/json': { schema: ProvidersSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(ProvidersSchema, 'Per capability'),
   },
 });
 
-const createJobRoute = createRoute({
+const createJobRoute = userRoute({
   method: 'post',
   path: '/jobs',
   tags: ['generation'],
   summary: 'Start a generation job (image, audio, video, eBook, short, ad)',
   description:
     'Checks referenced files, providers (424 PROVIDER_NOT_CONFIGURED naming the setting), token quota (429) and storage quota (413) before writing anything; then writes the job with its planned steps and queues the first step through QStash. Follow it with GET /api/jobs/{id} or the notification WebSocket (job.progress events).',
-  security,
-  middleware: [requireAuth, rateLimitByUser(JOB_CREATE_RULE)] as const,
+  rateLimit: rateLimitByUser(JOB_CREATE_RULE),
   request: { headers: IdempotencyHeader, body: jsonBody(JobInputSchema) },
   responses: {
-    202: {
-      description: 'Queued',
-      content: { 'application/json': { schema: JobEnvelopeSchema } },
-    },
-    200: {
-      description: 'The job created earlier with this Idempotency-Key',
-      content: { 'application/json': { schema: JobEnvelopeSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 422, 424, 429, 503),
+    202: jsonResponse(JobEnvelopeSchema, 'Queued'),
+    200: jsonResponse(JobEnvelopeSchema, 'The job created earlier with this Idempotency-Key'),
+    ...problemResponses(404, 409, 422, 424, 503),
   },
 });
 
-const listJobsRoute = createRoute({
+const listJobsRoute = userRoute({
   method: 'get',
   path: '/jobs',
   tags: ['generation'],
   summary: 'Your generation jobs, newest first',
-  security,
-  middleware: [requireAuth] as const,
   request: { query: JobListQuerySchema },
   responses: {
-    200: { description: 'A page', content: { 'application/json': { schema: JobPageSchema } } },
-    ...problemResponses(400, 401),
+    200: jsonResponse(JobPageSchema, 'A page'),
   },
 });
 
-const getJobRoute = createRoute({
+const getJobRoute = userRoute({
   method: 'get',
   path: '/jobs/{id}',
   tags: ['generation'],
   summary: 'One job with its progress and files (the polling fallback)',
-  security,
-  middleware: [requireAuth] as const,
   request: { params: JobIdParamSchema },
-  responses: { 200: jobResponse('The job'), ...problemResponses(400, 401, 404) },
+  responses: { 200: jsonResponse(JobSchema, 'The job') },
 });
 
-const cancelRoute = createRoute({
+const cancelRoute = userRoute({
   method: 'post',
   path: '/jobs/{id}/cancel',
   tags: ['generation'],
   summary: 'Cancel a queued or running job',
-  security,
-  middleware: [requireAuth, rateLimitByUser(JOB_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(JOB_WRITE_RULE),
   request: { params: JobIdParamSchema },
-  responses: { 200: jobResponse('Cancelled'), ...problemResponses(400, 401, 404, 409, 429) },
+  responses: { 200: jsonResponse(JobSchema, 'Cancelled'), ...problemResponses(409) },
 });
 
-const retryRoute = createRoute({
+const retryRoute = userRoute({
   method: 'post',
   path: '/jobs/{id}/retry',
   tags: ['generation'],
   summary: 'Retry a failed or cancelled job from the step where it stopped',
-  security,
-  middleware: [requireAuth, rateLimitByUser(JOB_CREATE_RULE)] as const,
+  rateLimit: rateLimitByUser(JOB_CREATE_RULE),
   request: { params: JobIdParamSchema },
   responses: {
-    202: {
-      description: 'Queued again',
-      content: { 'application/json': { schema: JobEnvelopeSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 424, 429, 503),
+    202: jsonResponse(JobEnvelopeSchema, 'Queued again'),
+    ...problemResponses(409, 413, 424, 503),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/jobs/{id}',
   tags: ['generation'],
   summary: 'Delete a finished job (its files stay in your media library)',
-  security,
-  middleware: [requireAuth, rateLimitByUser(JOB_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(JOB_WRITE_RULE),
   request: { params: JobIdParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 404, 409, 429) },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(409) },
 });
 
 const StepOutcomeSchema = z.object({ outcome: z.string() }).openapi('StepOutcome');
 
-const stepRoute = createRoute({
+const stepRoute = webhookRoute({
   method: 'post',
   path: '/jobs/{id}/step',
   tags: ['generation'],
@@ -156,15 +132,12 @@ const stepRoute = createRoute({
     'Only QStash calls this: the Upstash-Signature JWT must verify over the raw body and this URL, or the call is a 401 with nothing changed. Each (job, step) runs once; a duplicate answers 200 with outcome "duplicate".',
   request: { params: JobIdParamSchema },
   responses: {
-    200: {
-      description: 'Handled',
-      content: { 'application/json': { schema: StepOutcomeSchema } },
-    },
-    ...problemResponses(400, 401, 413, 503),
+    200: jsonResponse(StepOutcomeSchema, 'Handled'),
+    ...problemResponses(401, 413, 503),
   },
 });
 
-const callbackRoute = createRoute({
+const callbackRoute = webhookRoute({
   method: 'post',
   path: '/generation/callbacks/{provider}',
   tags: ['generation'],
@@ -180,11 +153,8 @@ const callbackRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      description: 'Accepted',
-      content: { 'application/json': { schema: StepOutcomeSchema } },
-    },
-    ...problemResponses(400, 401),
+    200: jsonResponse(StepOutcomeSchema, 'Accepted'),
+    ...problemResponses(401),
   },
 });
 

@@ -1,9 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { mediaFiles } from '../../db/schema';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { MEDIA_WRITE_RULE } from './limits';
 import {
@@ -27,11 +33,6 @@ import {
 import { verifyMediaSignature } from './signed-url';
 
 const tags = ['media'];
-const security = [{ bearerAuth: [] }];
-const fileResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: MediaFileSchema } },
-});
 const contentResponses = {
   200: {
     description: 'The whole file',
@@ -41,75 +42,63 @@ const contentResponses = {
   304: { description: 'Unchanged since the ETag you sent' },
 };
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/media/files',
   tags,
-  security,
   summary: 'Your files, newest first',
   description:
     'q finds part of a name or prompt. folderId "root" lists the top level; no folderId lists every file.',
-  middleware: [requireAuth] as const,
   request: { query: MediaFileListQuerySchema },
   responses: {
-    200: {
-      description: 'A page',
-      content: { 'application/json': { schema: MediaFilePageSchema } },
-    },
-    ...problemResponses(400, 401, 404),
+    200: jsonResponse(MediaFilePageSchema, 'A page'),
+    ...problemResponses(404),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = userRoute({
   method: 'get',
   path: '/media/files/{id}',
   tags,
-  security,
   summary: 'One of your files',
-  middleware: [requireAuth] as const,
   request: { params: IdParamSchema },
-  responses: { 200: fileResponse('The file'), ...problemResponses(400, 401, 404) },
+  responses: { 200: jsonResponse(MediaFileSchema, 'The file') },
 });
 
-const patchRoute = createRoute({
+const patchRoute = userRoute({
   method: 'patch',
   path: '/media/files/{id}',
   tags,
-  security,
   summary: 'Rename a file or move it to a folder',
-  middleware: [requireAuth, rateLimitByUser(MEDIA_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(MEDIA_WRITE_RULE),
   request: { params: IdParamSchema, body: jsonBody(MediaFilePatchSchema) },
   responses: {
-    200: fileResponse('The updated file'),
-    ...problemResponses(400, 401, 404, 413, 415, 429),
+    200: jsonResponse(MediaFileSchema, 'The updated file'),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/media/files/{id}',
   tags,
-  security,
   summary: 'Delete a file (also an unfinished upload)',
-  middleware: [requireAuth, rateLimitByUser(MEDIA_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(MEDIA_WRITE_RULE),
   request: { params: IdParamSchema },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(400, 401, 404, 429) },
+  responses: { 204: { description: 'Deleted' } },
 });
 
-const contentRoute = createRoute({
+const contentRoute = userRoute({
   method: 'get',
   path: '/media/files/{id}/content',
   tags,
-  security,
   summary: 'Download one of your files',
   description:
     'Supports one byte range (Range: bytes=a-b, bytes=a-, bytes=-n), ETag and If-None-Match.',
-  middleware: [requireAuth] as const,
   request: { params: IdParamSchema },
-  responses: { ...contentResponses, ...problemResponses(400, 401, 404, 416) },
+  responses: { ...contentResponses, ...problemResponses(416) },
 });
 
-const signedRoute = createRoute({
+const signedRoute = publicRoute({
   method: 'get',
   path: '/media/signed/{id}',
   tags,
@@ -117,19 +106,16 @@ const signedRoute = createRoute({
   description:
     'The URLs come from the url and thumbnailUrl fields of a file. 403 when the signature is wrong or expired.',
   request: { params: IdParamSchema, query: SignedQuerySchema },
-  responses: { ...contentResponses, ...problemResponses(400, 403, 404, 416) },
+  responses: { ...contentResponses, ...problemResponses(403, 416) },
 });
 
-const storageRoute = createRoute({
+const storageRoute = userRoute({
   method: 'get',
   path: '/media/storage',
   tags,
-  security,
   summary: 'Storage used and included in your plan',
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'Usage', content: { 'application/json': { schema: StorageSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(StorageSchema, 'Usage'),
   },
 });
 

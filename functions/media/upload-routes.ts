@@ -1,7 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
+import { z } from '@hono/zod-openapi';
 import { limitBody } from '../platform/middleware/body-limit';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { MEDIA_PART_RULE, MEDIA_UPLOAD_RULE, PART_SIZE, SIMPLE_UPLOAD_MAX_BYTES } from './limits';
 import {
@@ -27,7 +32,6 @@ import {
 export const MEDIA_RAW_BODY_PATH = /^\/api\/media\/(files|uploads\/[^/]+\/parts\/[^/]+)$/;
 
 const tags = ['media'];
-const security = [{ bearerAuth: [] }];
 const binary = z.string().openapi({ format: 'binary' });
 // JSON files are accepted too, but declaring application/json here would make the router
 // parse and validate them as a JSON request body.
@@ -37,98 +41,80 @@ const fileContent = Object.fromEntries(
     { schema: binary },
   ]),
 );
-const fileResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: MediaFileSchema } },
-});
-
-const simpleUploadRoute = createRoute({
+const simpleUploadRoute = userRoute({
   method: 'post',
   path: '/media/files',
   tags,
-  security,
   summary: 'Upload a file in one request',
   description: `The raw file is the body and its Content-Type the file's type, at most ${SIMPLE_UPLOAD_MAX_BYTES} bytes (use the multipart upload for larger files). The type is checked against the content: images, audio, video, PDF, EPUB, ZIP and UTF-8 text, Markdown, CSV, JSON.`,
-  middleware: [
-    requireAuth,
-    limitBody(SIMPLE_UPLOAD_MAX_BYTES),
-    rateLimitByUser(MEDIA_UPLOAD_RULE),
-  ] as const,
+  middleware: [limitBody(SIMPLE_UPLOAD_MAX_BYTES)],
+  rateLimit: rateLimitByUser(MEDIA_UPLOAD_RULE),
   request: {
     query: SimpleUploadQuerySchema,
     body: { required: true, content: fileContent },
   },
   responses: {
-    201: fileResponse('Stored'),
-    ...problemResponses(400, 401, 404, 413, 415, 429),
+    201: jsonResponse(MediaFileSchema, 'Stored'),
+    ...problemResponses(404, 413, 415),
   },
 });
 
-const startRoute = createRoute({
+const startRoute = userRoute({
   method: 'post',
   path: '/media/uploads',
   tags,
-  security,
   summary: 'Start a multipart upload (large files)',
   description: `Answers how many parts to send and their size: every part but the last is exactly partSize (${PART_SIZE}) bytes. The declared size counts against your storage until the upload is completed or aborted.`,
-  middleware: [requireAuth, rateLimitByUser(MEDIA_UPLOAD_RULE)] as const,
+  rateLimit: rateLimitByUser(MEDIA_UPLOAD_RULE),
   request: { body: jsonBody(MultipartStartSchema) },
   responses: {
-    201: {
-      description: 'Started',
-      content: { 'application/json': { schema: MultipartStartedSchema } },
-    },
-    ...problemResponses(400, 401, 404, 413, 415, 429),
+    201: jsonResponse(MultipartStartedSchema, 'Started'),
+    ...problemResponses(404),
   },
 });
 
-const partRoute = createRoute({
+const partRoute = userRoute({
   method: 'put',
   path: '/media/uploads/{fileId}/parts/{n}',
   tags,
-  security,
   summary: 'Send one part of a multipart upload',
   description:
     'The raw bytes of the part are the body. Part 1 is checked against the declared type.',
-  middleware: [requireAuth, limitBody(PART_SIZE), rateLimitByUser(MEDIA_PART_RULE)] as const,
+  middleware: [limitBody(PART_SIZE)],
+  rateLimit: rateLimitByUser(MEDIA_PART_RULE),
   request: {
     params: PartParamSchema,
     body: { required: true, content: { 'application/octet-stream': { schema: binary } } },
   },
   responses: {
-    200: {
-      description: 'Stored; keep the etag for completing',
-      content: { 'application/json': { schema: UploadedPartSchema } },
-    },
-    ...problemResponses(400, 401, 404, 409, 413, 415, 429),
+    200: jsonResponse(UploadedPartSchema, 'Stored; keep the etag for completing'),
+    ...problemResponses(409, 413, 415),
   },
 });
 
-const completeRoute = createRoute({
+const completeRoute = userRoute({
   method: 'post',
   path: '/media/uploads/{fileId}/complete',
   tags,
-  security,
   summary: 'Finish a multipart upload',
-  middleware: [requireAuth, rateLimitByUser(MEDIA_PART_RULE)] as const,
+  rateLimit: rateLimitByUser(MEDIA_PART_RULE),
   request: { params: FileIdParamSchema, body: jsonBody(MultipartCompleteSchema) },
   responses: {
-    200: fileResponse('The finished file'),
-    ...problemResponses(400, 401, 404, 409, 415, 429),
+    200: jsonResponse(MediaFileSchema, 'The finished file'),
+    ...problemResponses(409),
   },
 });
 
-const abortRoute = createRoute({
+const abortRoute = userRoute({
   method: 'delete',
   path: '/media/uploads/{fileId}',
   tags,
-  security,
   summary: 'Abort a multipart upload',
-  middleware: [requireAuth, rateLimitByUser(MEDIA_PART_RULE)] as const,
+  rateLimit: rateLimitByUser(MEDIA_PART_RULE),
   request: { params: FileIdParamSchema },
   responses: {
     204: { description: 'Aborted' },
-    ...problemResponses(400, 401, 404, 409, 429),
+    ...problemResponses(409),
   },
 });
 

@@ -1,7 +1,12 @@
-import { createRoute } from '@hono/zod-openapi';
 import { requestMeta } from '../auth/request-meta';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  adminRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser, rule } from '../platform/rate-limit';
 import { recordEvent } from '../profile/audit';
 import { adminListModels, createModel, modelsForUser, updateModel } from './registry';
@@ -17,69 +22,54 @@ import {
 /** Registry edits are rare; the allowance only stops a runaway script. */
 const MODEL_WRITE_RULE = rule('model-write', 120, 3600);
 
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/models',
   tags: ['models'],
   summary: 'Models you can pick',
   description:
     'The enabled registry models in display order, with prices (micro-dollars and dollars per million tokens) and, for you, where a call would take its key from.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'Models', content: { 'application/json': { schema: ModelListSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(ModelListSchema, 'Models'),
   },
 });
 
-const adminListRoute = createRoute({
+const adminListRoute = adminRoute({
   method: 'get',
   path: '/admin/models',
   tags: ['admin'],
   summary: 'The whole model registry',
   description: 'Every registry entry, disabled ones included.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin] as const,
   responses: {
-    200: {
-      description: 'Registry entries',
-      content: { 'application/json': { schema: AdminModelListSchema } },
-    },
-    ...problemResponses(401, 403),
+    200: jsonResponse(AdminModelListSchema, 'Registry entries'),
   },
 });
 
-const adminCreateRoute = createRoute({
+const adminCreateRoute = adminRoute({
   method: 'post',
   path: '/admin/models',
   tags: ['admin'],
   summary: 'Add a model to the registry',
   description: 'Provider and model id together are unique: adding one twice is a 409.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(MODEL_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(MODEL_WRITE_RULE),
   request: { body: jsonBody(AdminModelCreateSchema) },
   responses: {
-    201: { description: 'Added', content: { 'application/json': { schema: AdminModelSchema } } },
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    201: jsonResponse(AdminModelSchema, 'Added'),
+    ...problemResponses(409),
   },
 });
 
-const adminPatchRoute = createRoute({
+const adminPatchRoute = adminRoute({
   method: 'patch',
   path: '/admin/models/{id}',
   tags: ['admin'],
   summary: 'Edit a registry entry',
   description:
     'Display name, prices, context window, capabilities, enabled and sort order. A disabled model disappears from GET /api/models and calls to it answer 422.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(MODEL_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(MODEL_WRITE_RULE),
   request: { params: AdminModelParamSchema, body: jsonBody(AdminModelPatchSchema) },
   responses: {
-    200: {
-      description: 'The entry after the change',
-      content: { 'application/json': { schema: AdminModelSchema } },
-    },
-    ...problemResponses(400, 401, 403, 404, 413, 415, 429),
+    200: jsonResponse(AdminModelSchema, 'The entry after the change'),
   },
 });
 

@@ -1,9 +1,8 @@
-import { createRoute } from '@hono/zod-openapi';
-import { createRouter } from '../platform/openapi';
+import { createRouter, jsonResponse, publicRoute } from '../platform/openapi';
 import { HealthSchema } from './schemas';
 import { checkHealth } from './service';
 
-const healthRoute = createRoute({
+const healthRoute = publicRoute({
   method: 'get',
   path: '/health',
   tags: ['monitoring'],
@@ -11,14 +10,8 @@ const healthRoute = createRoute({
   description:
     'Probes the database, Redis, QStash and R2. 200 when every required dependency is ok (QStash failing only degrades), 503 otherwise.',
   responses: {
-    200: {
-      description: 'Healthy or degraded',
-      content: { 'application/json': { schema: HealthSchema } },
-    },
-    503: {
-      description: 'A required dependency is failing',
-      content: { 'application/json': { schema: HealthSchema } },
-    },
+    200: jsonResponse(HealthSchema, 'Healthy or degraded'),
+    503: jsonResponse(HealthSchema, 'A required dependency is failing'),
   },
 });
 

@@ -1,26 +1,21 @@
-import { createRoute } from '@hono/zod-openapi';
 import { auditLog } from '../../db/schema';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import { adminRoute, createRouter, jsonBody, jsonResponse } from '../platform/openapi';
 import { AnnouncementResultSchema, AnnouncementSchema } from './schemas';
 import { announce } from './service';
 
-const announceRoute = createRoute({
+const announceRoute = adminRoute({
   method: 'post',
   path: '/admin/announcements',
   tags: ['admin'],
   summary: 'Send an announcement',
   description:
     'Stores one "announcement" notification per recipient, whatever their preferences, and pushes it to their open sockets. Without `userIds`, every active account receives it.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin] as const,
   request: { body: jsonBody(AnnouncementSchema) },
   responses: {
-    200: {
-      description: 'How many were stored and how many sockets were reached',
-      content: { 'application/json': { schema: AnnouncementResultSchema } },
-    },
-    ...problemResponses(400, 401, 403, 415),
+    200: jsonResponse(
+      AnnouncementResultSchema,
+      'How many were stored and how many sockets were reached',
+    ),
   },
 });
 

@@ -1,5 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { z } from '@hono/zod-openapi';
+import { createRouter, jsonResponse, problemResponses, webhookRoute } from '../platform/openapi';
 import { handlePaypalWebhook } from './paypal-webhooks';
 import { handleStripeWebhook } from './stripe-webhooks';
 
@@ -11,7 +11,7 @@ const ReceivedSchema = z
   })
   .openapi('WebhookReceived');
 
-const stripeRoute = createRoute({
+const stripeRoute = webhookRoute({
   method: 'post',
   path: '/webhooks/stripe',
   tags: ['webhooks'],
@@ -22,12 +22,12 @@ const stripeRoute = createRoute({
     headers: z.object({ 'stripe-signature': z.string().optional() }),
   },
   responses: {
-    200: { description: 'Accepted', content: { 'application/json': { schema: ReceivedSchema } } },
+    200: jsonResponse(ReceivedSchema, 'Accepted'),
     ...problemResponses(400, 413, 424),
   },
 });
 
-const paypalRoute = createRoute({
+const paypalRoute = webhookRoute({
   method: 'post',
   path: '/webhooks/paypal',
   tags: ['webhooks'],
@@ -35,7 +35,7 @@ const paypalRoute = createRoute({
   description:
     'Verified with PayPal (verify-webhook-signature) before being read; a FAILURE answer is a 400 with nothing written. Each event id is applied once.',
   responses: {
-    200: { description: 'Accepted', content: { 'application/json': { schema: ReceivedSchema } } },
+    200: jsonResponse(ReceivedSchema, 'Accepted'),
     ...problemResponses(400, 413, 424, 502),
   },
 });

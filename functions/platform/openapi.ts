@@ -1,7 +1,9 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env';
 import { ApiError, type FieldIssue, PROBLEM_CONTENT_TYPE } from './errors';
+import { requireAdmin, requireAuth } from './middleware/auth';
+import { requireSameOrigin } from './middleware/same-origin';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
@@ -92,4 +94,122 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
     description,
     content: { 'application/json': { schema } },
   } as const;
+}
+
+/** A JSON success response with its schema. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/**
+ * Who may call an operation, written into the OpenAPI document as `x-webox-access` so the
+ * route contract test knows which checks apply to each operation.
+ */
+export type RouteAccess = 'public' | 'user' | 'admin' | 'webhook' | 'api-token';
+export const ACCESS_EXTENSION = 'x-webox-access';
+
+const BEARER_SECURITY = [{ bearerAuth: [] }];
+const API_TOKEN_SECURITY = [{ apiToken: [] }];
+
+type AppMiddleware = MiddlewareHandler<AppEnv>;
+
+interface RoutePolicy {
+  /** Runs after the auth middleware and before the CSRF guard and rate limit (recent auth, body limit). */
+  middleware?: readonly AppMiddleware[];
+  /** The route's rate limit; runs last and documents the 429. */
+  rateLimit?: AppMiddleware;
+  /** The route reads an ambient cookie (refresh token, cart): refuse cross-site writes. */
+  csrf?: boolean;
+}
+
+type RouteInput = Omit<RouteConfig, 'middleware' | 'security' | 'path'> & {
+  path: string;
+} & RoutePolicy;
+
+/** What a builder returns: the route as createRoute would, with its policy applied. */
+type BuiltRoute<R extends RouteInput> = Omit<R, keyof RoutePolicy | 'responses'> & {
+  middleware: AppMiddleware[];
+  security?: Array<Record<string, string[]>>;
+  responses: R['responses'];
+  [ACCESS_EXTENSION]: RouteAccess;
+};
+
+function isJsonBody(request: RouteConfig['request']): boolean {
+  const content = request?.body?.content;
+  return content !== undefined && Object.keys(content).some((type) => JSON_MEDIA_TYPE.test(type));
+}
+
+/** The problem statuses every route of this shape can return, whatever its handler does. */
+function standardStatuses(access: RouteAccess, config: RouteInput): number[] {
+  const statuses = new Set<number>();
+  if (access === 'user' || access === 'admin' || access === 'api-token') statuses.add(401);
+  if (access === 'admin') statuses.add(403);
+  const { request } = config;
+  if (request?.params || request?.query || isJsonBody(request)) statuses.add(400);
+  if (isJsonBody(request)) {
+    statuses.add(413);
+    statuses.add(415);
+  }
+  // A webhook checks its signature before any lookup, so an unknown id is not what it answers.
+  if (config.path.includes('{') && access !== 'webhook') statuses.add(404);
+  if (config.csrf) statuses.add(403);
+  if (config.rateLimit) statuses.add(429);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function buildRoute<R extends RouteInput>(
+  access: RouteAccess,
+  auth: readonly AppMiddleware[],
+  security: Array<Record<string, string[]>> | undefined,
+  config: R,
+): BuiltRoute<R> {
+  const { middleware = [], rateLimit, csrf, responses, ...route } = config;
+  const chain = [...auth, ...middleware];
+  if (csrf) chain.push(requireSameOrigin);
+  if (rateLimit) chain.push(rateLimit);
+  return createRoute({
+    ...route,
+    ...(security ? { security } : {}),
+    middleware: chain,
+    responses: { ...problemResponses(...standardStatuses(access, config)), ...responses },
+    [ACCESS_EXTENSION]: access,
+  } as RouteConfig) as unknown as BuiltRoute<R>;
+}
+
+/**
+ * An operation anyone may call. `security` is only for routes that read a token when one is
+ * sent (optional auth); the auth middleware for those is passed in `middleware`.
+ */
+export function publicRoute<P extends string, R extends RouteInput & { path: P }>(
+  config: R & { security?: Array<Record<string, string[]>> },
+) {
+  const { security, ...rest } = config;
+  return buildRoute('public', [], security, rest as R);
+}
+
+/** An operation for a signed-in user: bearer access token (requireAuth), 401 without one. */
+export function userRoute<P extends string, R extends RouteInput & { path: P }>(config: R) {
+  return buildRoute('user', [requireAuth], BEARER_SECURITY, config);
+}
+
+/** An operation for admins: requireAuth then requireAdmin, 401 and 403. */
+export function adminRoute<P extends string, R extends RouteInput & { path: P }>(config: R) {
+  return buildRoute('admin', [requireAuth, requireAdmin], BEARER_SECURITY, config);
+}
+
+/**
+ * A callback from a provider or QStash. No session and no CSRF guard: the handler verifies
+ * the signature over the raw body, which is the credential.
+ */
+export function webhookRoute<P extends string, R extends RouteInput & { path: P }>(config: R) {
+  return buildRoute('webhook', [], undefined, config);
+}
+
+/**
+ * An operation of the OpenAI-compatible /v1 API, authenticated with a personal API token.
+ * The token check runs on the whole /v1 router (developer/openai-routes.ts), so unknown /v1
+ * paths answer in the same way; this sets the security scheme and the 401.
+ */
+export function apiTokenRoute<P extends string, R extends RouteInput & { path: P }>(config: R) {
+  return buildRoute('api-token', [], API_TOKEN_SECURITY, config);
 }

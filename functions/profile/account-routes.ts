@@ -1,8 +1,13 @@
-import { createRoute } from '@hono/zod-openapi';
 import { requestMeta } from '../auth/request-meta';
-import { requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  publicRoute,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByIp, rateLimitByUser } from '../platform/rate-limit';
 import { EMAIL_CHANGE_RULE, EMAIL_CONFIRM_IP_RULE, PROFILE_UPDATE_RULE } from './limits';
 import {
@@ -15,69 +20,55 @@ import {
 } from './schemas';
 import { confirmEmailChange, getProfile, requestEmailChange, updateProfile } from './service';
 
-const getProfileRoute = createRoute({
+const getProfileRoute = userRoute({
   method: 'get',
   path: '/profile',
   tags: ['profile'],
   summary: 'Your profile',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'The profile', content: { 'application/json': { schema: ProfileSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(ProfileSchema, 'The profile'),
   },
 });
 
-const patchProfileRoute = createRoute({
+const patchProfileRoute = userRoute({
   method: 'patch',
   path: '/profile',
   tags: ['profile'],
   summary: 'Change your name, language, theme or notification choices',
   description: 'Every field is optional; notification choices merge into the stored ones.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(PROFILE_UPDATE_RULE)] as const,
+  rateLimit: rateLimitByUser(PROFILE_UPDATE_RULE),
   request: { body: jsonBody(ProfilePatchSchema) },
   responses: {
-    200: {
-      description: 'The updated profile',
-      content: { 'application/json': { schema: ProfileSchema } },
-    },
-    ...problemResponses(400, 401, 413, 415, 429),
+    200: jsonResponse(ProfileSchema, 'The updated profile'),
   },
 });
 
-const emailChangeRoute = createRoute({
+const emailChangeRoute = userRoute({
   method: 'post',
   path: '/profile/email',
   tags: ['profile'],
   summary: 'Ask to change your e-mail address',
   description:
     'Needs a sign-in in the last 10 minutes. Mails a confirmation link (48 h) to the new address and a notice to the current one. The answer is the same whether or not the new address is registered; confirming is where a taken address fails.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireRecentAuth, rateLimitByUser(EMAIL_CHANGE_RULE)] as const,
+  middleware: [requireRecentAuth],
+  rateLimit: rateLimitByUser(EMAIL_CHANGE_RULE),
   request: { body: jsonBody(EmailChangeSchema) },
   responses: {
-    202: {
-      description: 'Confirmation link sent',
-      content: { 'application/json': { schema: EmailChangeAcceptedSchema } },
-    },
-    ...problemResponses(400, 401, 403, 413, 415, 429),
+    202: jsonResponse(EmailChangeAcceptedSchema, 'Confirmation link sent'),
+    ...problemResponses(403),
   },
 });
 
-const emailConfirmRoute = createRoute({
+const emailConfirmRoute = publicRoute({
   method: 'post',
   path: '/profile/email/confirm',
   tags: ['profile'],
   summary: 'Confirm a new e-mail address with the e-mailed token',
-  middleware: [rateLimitByIp(EMAIL_CONFIRM_IP_RULE)] as const,
+  rateLimit: rateLimitByIp(EMAIL_CONFIRM_IP_RULE),
   request: { body: jsonBody(EmailConfirmSchema) },
   responses: {
-    200: {
-      description: 'The address is now the account’s, and verified',
-      content: { 'application/json': { schema: EmailConfirmedSchema } },
-    },
-    ...problemResponses(400, 409, 413, 415, 429),
+    200: jsonResponse(EmailConfirmedSchema, 'The address is now the account’s, and verified'),
+    ...problemResponses(409),
   },
 });
 

@@ -1,9 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { requestMeta } from '../auth/request-meta';
 import { ApiError } from '../platform/errors';
-import { requireAuth } from '../platform/middleware/auth';
 import { limitBody } from '../platform/middleware/body-limit';
-import { createRouter, problemResponses } from '../platform/openapi';
+import { createRouter, jsonResponse, problemResponses, userRoute } from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import {
   AVATAR_MAX_BYTES,
@@ -19,54 +18,42 @@ import { AvatarQuerySchema, AvatarUploadedSchema } from './schemas';
 const binary = z.string().openapi({ format: 'binary' });
 const imageContent = Object.fromEntries(IMAGE_TYPES.map((type) => [type, { schema: binary }]));
 
-const putAvatarRoute = createRoute({
+const putAvatarRoute = userRoute({
   method: 'put',
   path: '/profile/avatar',
   tags: ['profile'],
   summary: 'Upload your avatar',
   description: `The raw image is the body: PNG, JPEG, WebP or GIF, at most ${AVATAR_MAX_BYTES} bytes, from 16×16 to 4096×4096 pixels. The type is read from the file itself and must match Content-Type. Images are stored as sent: WeBox does not resize them.`,
-  security: [{ bearerAuth: [] }],
-  middleware: [
-    requireAuth,
-    limitBody(AVATAR_MAX_BYTES),
-    rateLimitByUser(AVATAR_UPLOAD_RULE),
-  ] as const,
+  middleware: [limitBody(AVATAR_MAX_BYTES)],
+  rateLimit: rateLimitByUser(AVATAR_UPLOAD_RULE),
   request: { body: { required: true, content: imageContent } },
   responses: {
-    200: {
-      description: 'Stored',
-      content: { 'application/json': { schema: AvatarUploadedSchema } },
-    },
-    ...problemResponses(400, 401, 413, 415, 422, 429),
+    200: jsonResponse(AvatarUploadedSchema, 'Stored'),
+    ...problemResponses(400, 413, 415, 422),
   },
 });
 
-const getAvatarRoute = createRoute({
+const getAvatarRoute = userRoute({
   method: 'get',
   path: '/profile/avatar',
   tags: ['profile'],
   summary: 'Your avatar image',
   description: 'Only ever your own: no parameter selects another account’s image.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   request: { query: AvatarQuerySchema },
   responses: {
     200: { description: 'The image', content: imageContent },
     304: { description: 'Unchanged since the ETag you sent' },
-    ...problemResponses(401, 404),
+    ...problemResponses(404),
   },
 });
 
-const deleteAvatarRoute = createRoute({
+const deleteAvatarRoute = userRoute({
   method: 'delete',
   path: '/profile/avatar',
   tags: ['profile'],
   summary: 'Remove your avatar',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
     204: { description: 'Removed (or there was none)' },
-    ...problemResponses(401),
   },
 });
 

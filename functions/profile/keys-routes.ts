@@ -1,9 +1,14 @@
-import { createRoute } from '@hono/zod-openapi';
 import { requestMeta } from '../auth/request-meta';
 import { loadKeyring } from '../platform/crypto';
-import { requireAdmin, requireAuth } from '../platform/middleware/auth';
 import { requireRecentAuth } from '../platform/middleware/recent-auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  adminRoute,
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { recordEvent } from './audit';
 import { deleteKey, listKeys, putKey, testKey } from './keys';
@@ -18,88 +23,72 @@ import {
   RotationResultSchema,
 } from './schemas';
 
-const listKeysRoute = createRoute({
+const listKeysRoute = userRoute({
   method: 'get',
   path: '/keys',
   tags: ['keys'],
   summary: 'Your own AI provider keys',
   description: 'Keys are never returned: only their last four characters.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'Your keys', content: { 'application/json': { schema: KeyListSchema } } },
-    ...problemResponses(401),
+    200: jsonResponse(KeyListSchema, 'Your keys'),
   },
 });
 
-const putKeyRoute = createRoute({
+const putKeyRoute = userRoute({
   method: 'put',
   path: '/keys/{provider}',
   tags: ['keys'],
   summary: 'Add or replace your key for a provider',
   description:
     'Needs a sign-in in the last 10 minutes. The key is encrypted (AES-256-GCM) before it is stored and never shown again.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireRecentAuth, rateLimitByUser(KEY_WRITE_RULE)] as const,
+  middleware: [requireRecentAuth],
+  rateLimit: rateLimitByUser(KEY_WRITE_RULE),
   request: { params: ProviderParamSchema, body: jsonBody(KeyPutSchema) },
   responses: {
-    200: {
-      description: 'Replaced',
-      content: { 'application/json': { schema: KeySummarySchema } },
-    },
-    201: { description: 'Added', content: { 'application/json': { schema: KeySummarySchema } } },
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429, 503),
+    200: jsonResponse(KeySummarySchema, 'Replaced'),
+    201: jsonResponse(KeySummarySchema, 'Added'),
+    ...problemResponses(403, 409, 503),
   },
 });
 
-const deleteKeyRoute = createRoute({
+const deleteKeyRoute = userRoute({
   method: 'delete',
   path: '/keys/{provider}',
   tags: ['keys'],
   summary: 'Delete your key for a provider',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(KEY_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(KEY_WRITE_RULE),
   request: { params: ProviderParamSchema },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(400, 401, 404, 429),
   },
 });
 
-const testKeyRoute = createRoute({
+const testKeyRoute = userRoute({
   method: 'post',
   path: '/keys/{provider}/test',
   tags: ['keys'],
   summary: 'Check your key with one cheap call to the provider',
   description:
     'Lists the provider’s models with its official SDK (10 s timeout, no retries). A rejected key, a timeout or an unreadable key is a result with ok: false, not an error.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, rateLimitByUser(KEY_TEST_RULE)] as const,
+  rateLimit: rateLimitByUser(KEY_TEST_RULE),
   request: { params: ProviderParamSchema },
   responses: {
-    200: {
-      description: 'The outcome, also stored with the key',
-      content: { 'application/json': { schema: KeyTestResultSchema } },
-    },
-    ...problemResponses(400, 401, 404, 429, 503),
+    200: jsonResponse(KeyTestResultSchema, 'The outcome, also stored with the key'),
+    ...problemResponses(503),
   },
 });
 
-const rotateRoute = createRoute({
+const rotateRoute = adminRoute({
   method: 'post',
   path: '/admin/keys/rotate',
   tags: ['admin'],
   summary: 'Re-encrypt stored secrets under the newest master key',
   description:
     'Re-seals every AI key and TOTP secret sealed under an older ENCRYPTION_KEYS version, in batches. Idempotent; call again while done is false.',
-  security: [{ bearerAuth: [] }],
-  middleware: [requireAuth, requireAdmin, rateLimitByUser(KEY_ROTATE_RULE)] as const,
+  rateLimit: rateLimitByUser(KEY_ROTATE_RULE),
   responses: {
-    200: {
-      description: 'What was re-encrypted',
-      content: { 'application/json': { schema: RotationResultSchema } },
-    },
-    ...problemResponses(401, 403, 429, 503),
+    200: jsonResponse(RotationResultSchema, 'What was re-encrypted'),
+    ...problemResponses(503),
   },
 });
 

@@ -1,6 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
-import { requireAuth } from '../platform/middleware/auth';
-import { createRouter, jsonBody, problemResponses } from '../platform/openapi';
+import {
+  createRouter,
+  jsonBody,
+  jsonResponse,
+  problemResponses,
+  userRoute,
+} from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
 import { PROMPT_FAVORITE_RULE, PROMPT_WRITE_RULE } from './limits';
 import {
@@ -22,126 +26,101 @@ import {
   updatePrompt,
 } from './service';
 
-const security = [{ bearerAuth: [] }];
-const promptResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: PromptSchema } },
-});
-
-const listRoute = createRoute({
+const listRoute = userRoute({
   method: 'get',
   path: '/prompts',
   tags: ['prompts'],
   summary: 'Your prompts and the public library',
   description:
     'Newest first, a page at a time. q searches the title and body (whole words, quoted phrases, -excluded words, or any part of a word).',
-  security,
-  middleware: [requireAuth] as const,
   request: { query: PromptListQuerySchema },
   responses: {
-    200: { description: 'A page', content: { 'application/json': { schema: PromptPageSchema } } },
-    ...problemResponses(400, 401),
+    200: jsonResponse(PromptPageSchema, 'A page'),
   },
 });
 
-const categoriesRoute = createRoute({
+const categoriesRoute = userRoute({
   method: 'get',
   path: '/prompts/categories',
   tags: ['prompts'],
   summary: 'Categories of the prompts you can see, with counts',
-  security,
-  middleware: [requireAuth] as const,
   responses: {
-    200: {
-      description: 'Categories, largest first',
-      content: { 'application/json': { schema: PromptCategoriesSchema } },
-    },
-    ...problemResponses(401),
+    200: jsonResponse(PromptCategoriesSchema, 'Categories, largest first'),
   },
 });
 
-const createPromptRoute = createRoute({
+const createPromptRoute = userRoute({
   method: 'post',
   path: '/prompts',
   tags: ['prompts'],
   summary: 'Save a prompt',
   description: 'isPublic: true is for administrators only (403 otherwise).',
-  security,
-  middleware: [requireAuth, rateLimitByUser(PROMPT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PROMPT_WRITE_RULE),
   request: { body: jsonBody(PromptCreateSchema) },
   responses: {
-    201: promptResponse('Saved'),
-    ...problemResponses(400, 401, 403, 409, 413, 415, 429),
+    201: jsonResponse(PromptSchema, 'Saved'),
+    ...problemResponses(403, 409),
   },
 });
 
-const getRoute = createRoute({
+const getRoute = userRoute({
   method: 'get',
   path: '/prompts/{id}',
   tags: ['prompts'],
   summary: 'One prompt you can see',
-  security,
-  middleware: [requireAuth] as const,
   request: { params: PromptIdParamSchema },
   responses: {
-    200: promptResponse('The prompt'),
-    ...problemResponses(400, 401, 404),
+    200: jsonResponse(PromptSchema, 'The prompt'),
   },
 });
 
-const patchRoute = createRoute({
+const patchRoute = userRoute({
   method: 'patch',
   path: '/prompts/{id}',
   tags: ['prompts'],
   summary: 'Change your prompt (administrators: also public ones)',
-  security,
-  middleware: [requireAuth, rateLimitByUser(PROMPT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PROMPT_WRITE_RULE),
   request: { params: PromptIdParamSchema, body: jsonBody(PromptPatchSchema) },
   responses: {
-    200: promptResponse('The updated prompt'),
-    ...problemResponses(400, 401, 403, 404, 413, 415, 429),
+    200: jsonResponse(PromptSchema, 'The updated prompt'),
+    ...problemResponses(403),
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = userRoute({
   method: 'delete',
   path: '/prompts/{id}',
   tags: ['prompts'],
   summary: 'Delete your prompt (administrators: also public ones)',
-  security,
-  middleware: [requireAuth, rateLimitByUser(PROMPT_WRITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PROMPT_WRITE_RULE),
   request: { params: PromptIdParamSchema },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(400, 401, 403, 404, 429),
+    ...problemResponses(403),
   },
 });
 
-const favoriteRoute = createRoute({
+const favoriteRoute = userRoute({
   method: 'put',
   path: '/prompts/{id}/favorite',
   tags: ['prompts'],
   summary: 'Mark a prompt you can see as a favourite',
-  security,
-  middleware: [requireAuth, rateLimitByUser(PROMPT_FAVORITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PROMPT_FAVORITE_RULE),
   request: { params: PromptIdParamSchema },
   responses: {
     204: { description: 'Marked (or already was)' },
-    ...problemResponses(400, 401, 404, 429),
   },
 });
 
-const unfavoriteRoute = createRoute({
+const unfavoriteRoute = userRoute({
   method: 'delete',
   path: '/prompts/{id}/favorite',
   tags: ['prompts'],
   summary: 'Remove a prompt from your favourites',
-  security,
-  middleware: [requireAuth, rateLimitByUser(PROMPT_FAVORITE_RULE)] as const,
+  rateLimit: rateLimitByUser(PROMPT_FAVORITE_RULE),
   request: { params: PromptIdParamSchema },
   responses: {
     204: { description: 'Removed (or was not a favourite)' },
-    ...problemResponses(400, 401, 404, 429),
   },
 });
 
