@@ -9,6 +9,12 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
+    /** Per-request hooks; `setupRequest` may change each request before it is sent. */
+    requests?: Array<{
+      setupRequest?: (request: { headers?: Record<string, string> }) => {
+        headers?: Record<string, string>;
+      };
+    }>;
   }
   interface Histogram {
     average: number;

@@ -1,9 +1,17 @@
 import { desc } from 'drizzle-orm';
 import { emailOutbox } from '../../db/schema';
 import type { Services } from '../platform/env';
+import { ApiError } from '../platform/errors';
 
-/** The newest outgoing e-mails, with their delivery status. */
-export async function listOutbox(services: Services, limit: number) {
+/**
+ * The newest outgoing e-mails, with their delivery status. Development only: their bodies
+ * hold live sign-in, verification and reset links, so in production (and staging) the outbox
+ * is not an API at all, even for administrators.
+ */
+export async function listOutbox(services: Pick<Services, 'config' | 'db'>, limit: number) {
+  if (services.config.environment !== 'development') {
+    throw new ApiError('NOT_FOUND', 'The mail outbox is only available in development.');
+  }
   const rows = await services.db
     .select()
     .from(emailOutbox)

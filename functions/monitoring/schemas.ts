@@ -24,3 +24,9 @@ export const HealthSchema = z
 
 export type Health = z.infer<typeof HealthSchema>;
 export type Check = z.infer<typeof CheckSchema>;
+
+/** What anyone may learn: up or down, nothing about the dependencies or the configuration. */
+export const PublicHealthSchema = z
+  .object({ status: z.enum(['up', 'down']) })
+  .openapi('PublicHealth');
+export type PublicHealth = z.infer<typeof PublicHealthSchema>;

@@ -3,7 +3,8 @@ import { openDatabase } from '../../db/client';
 import { type Bindings, secretsSchema } from '../platform/env';
 import { createQueue } from '../platform/queue';
 import { createKeyValue } from '../platform/redis';
-import type { Check, Health } from './schemas';
+import { verifyToken } from '../platform/tokens';
+import type { Check, Health, PublicHealth } from './schemas';
 
 const CHECK_TIMEOUT_MS = 3_000;
 
@@ -114,4 +115,40 @@ export async function checkHealth(
       ? 'degraded'
       : 'ok';
   return { status, checks, time: new Date().toISOString() };
+}
+
+/** Anonymous answers reuse one probe per isolate for this long, so they cost no dependency call. */
+export const PUBLIC_HEALTH_TTL_MS = 5_000;
+let lastProbe: { at: number; health: Promise<Health> } | undefined;
+
+/** Up when every required dependency answers (a degraded QStash is still up). */
+export function publicHealth(
+  env: Bindings,
+  waitUntil: (p: Promise<unknown>) => void,
+  now = Date.now(),
+): Promise<PublicHealth> {
+  if (!lastProbe || now - lastProbe.at > PUBLIC_HEALTH_TTL_MS) {
+    lastProbe = { at: now, health: checkHealth(env, waitUntil) };
+  }
+  return lastProbe.health.then((health) => ({
+    status: health.status === 'failing' ? 'down' : 'up',
+  }));
+}
+
+/**
+ * True when the request carries a valid administrator's access token. A missing or bad
+ * token is simply not an administrator: health never answers 401.
+ */
+export async function isAdminCaller(env: Bindings, authorization: string | undefined) {
+  const token = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+  if (!token || !env.JWT_SECRET) return false;
+  try {
+    const auth = await verifyToken(
+      { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+      token,
+    );
+    return auth.role === 'admin';
+  } catch {
+    return false;
+  }
 }

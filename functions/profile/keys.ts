@@ -218,7 +218,8 @@ export async function testKey(
 
 /**
  * The caller's own key for a provider in clear, for one outgoing AI call; null when there is
- * none or it no longer decrypts (the user is then treated as having no key). Never logged.
+ * none. A stored key that no longer decrypts is a KEY_UNREADABLE error the user sees, never a
+ * silent switch to the platform key (which would bill someone else). Never logged.
  */
 export async function revealKey(
   services: Pick<Services, 'db' | 'secrets' | 'logger'>,
@@ -240,6 +241,9 @@ export async function revealKey(
     );
   } catch {
     services.logger.warn('ai key unreadable', { userId, provider, keyVersion: row.keyVersion });
-    return null;
+    throw new ApiError(
+      'KEY_UNREADABLE',
+      `Your key for ${provider} could not be read; enter it again under AI keys.`,
+    );
   }
 }

@@ -188,6 +188,26 @@ describe('own AI keys: security', () => {
     expect(await json(await testCall(bob, 'openai'))).toMatchObject({ ok: true });
   });
 
+  it('an own key that no longer decrypts is an error the user sees, never a silent fallback', async () => {
+    const user = await registerUser();
+    await addKey(user, 'openai', providerKey('openai', 'valid'));
+    const db = sql();
+    await db`update ai_keys set key_version = 9 where user_id = ${user.id} and provider = 'openai'`;
+    await db.end();
+    const created = await call('/api/conversations', { token: user.accessToken, json: {} });
+    const { id } = await json<{ id: string }>(created);
+    const res = await call(`/api/conversations/${id}/messages`, {
+      token: user.accessToken,
+      json: { content: 'Hi', model: 'openai/gpt-4o-mini' },
+    });
+    const problem = await expectProblem(res, 422, 'KEY_UNREADABLE');
+    expect(problem.detail).toMatch(/your key for openai could not be read; enter it again/i);
+    const messages = await json<{ messages: unknown[] }>(
+      await call(`/api/conversations/${id}`, { token: user.accessToken }),
+    );
+    expect(messages.messages).toHaveLength(0);
+  });
+
   it('lets only an admin rotate the master key, idempotently', async () => {
     const user = await registerUser();
     await addKey(user, 'mistral', providerKey('mistral', 'valid'));
