@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { App } from './app';
 import { restoreSession } from './auth';
-import './styles.css';
+import './styles/index.css';
 
 void restoreSession();
 
