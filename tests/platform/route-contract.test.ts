@@ -23,6 +23,8 @@ import { pngImage } from '../media/helpers';
  * below fails the test by name.
  */
 
+/** Credentials in another scheme than Bearer. */
+const BASIC = 'Basic YWRtaW46YWRtaW4=';
 const FUZZ_RUNS = 12;
 const FUZZ_SEED = 20261207;
 
@@ -526,6 +528,7 @@ describe('route contract (generated from /api/openapi.json)', () => {
       ['token signed with another key', wrongKey, 'UNAUTHORIZED'],
       ['expired token', expired, 'TOKEN_EXPIRED'],
       ['alg none token', unsignedToken(), 'UNAUTHORIZED'],
+      ['Basic scheme', BASIC, 'UNAUTHORIZED'],
     ];
     const bearer = ops.filter((op) => op.access === 'user' || op.access === 'admin');
     const findings = await inBatches(
@@ -534,7 +537,10 @@ describe('route contract (generated from /api/openapi.json)', () => {
           ([what, token, code]) =>
             async () =>
               problemFinding(
-                await request(op, { token, json: validBody(op) }),
+                await request(op, {
+                  json: validBody(op),
+                  ...(token === BASIC ? { headers: { Authorization: BASIC } } : { token }),
+                }),
                 label(op, what),
                 401,
                 code,
