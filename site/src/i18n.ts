@@ -2,6 +2,7 @@ import { generationEn, generationFr } from './components/generation/messages';
 import { notificationsEn, notificationsFr } from './components/notifications/messages';
 import { shopEn, shopFr } from './components/shop/messages';
 import { createStore, useStore } from './store';
+import { uiEn, uiFr } from './ui/messages';
 
 /** The languages the UI is written in. */
 export type Lang = 'fr' | 'en';
@@ -726,6 +727,7 @@ const en = {
   'media.renamed': 'Renamed to “{name}”.',
   'media.moved': '“{name}” moved.',
   'media.deleted': '“{name}” deleted.',
+  ...uiEn,
 } as const;
 
 /** Every key the UI may ask for; the English dictionary is the reference. */
@@ -1473,6 +1475,7 @@ const fr: Record<MessageKey, string> = {
   'media.renamed': 'Renommé en « {name} ».',
   'media.moved': '« {name} » déplacé.',
   'media.deleted': '« {name} » supprimé.',
+  ...uiFr,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };
