@@ -10,6 +10,7 @@ import { developerEn, developerFr } from './messages/developer';
 import { libraryEn, libraryFr } from './messages/library';
 import { mediaEn, mediaFr } from './messages/media';
 import { createStore, useStore } from './store';
+import { uiEn, uiFr } from './ui/messages';
 
 /** The languages the UI is written in. */
 export type Lang = 'fr' | 'en';
@@ -28,6 +29,7 @@ const en = {
   ...libraryEn,
   ...mediaEn,
   ...adminEn,
+  ...uiEn,
 } as const;
 
 /** Every key the UI may ask for; the English dictionary is the reference. */
@@ -45,6 +47,7 @@ const fr: Record<MessageKey, string> = {
   ...libraryFr,
   ...mediaFr,
   ...adminFr,
+  ...uiFr,
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, fr };

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from './app';
 import { restoreSession } from './auth';
 import './styles/index.css';
+import './ui/ui.css';
 
 void restoreSession();
 

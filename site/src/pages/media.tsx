@@ -17,7 +17,7 @@ import {
 } from '../api/media';
 import { authed } from '../auth';
 import { Field, ProblemAlert } from '../components/form';
-import { type Lang, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
 
 /** How long typing in the search box waits before asking the server. */
 const SEARCH_DELAY_MS = 250;
@@ -44,22 +44,9 @@ async function attempt(action: () => Promise<void>, onProblem: (problem: ApiProb
   }
 }
 
-/** "1.5 MB" in the page's language. */
-export function formatBytes(bytes: number, lang: Lang): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return new Intl.NumberFormat(lang, {
-    style: 'unit',
-    unit: units[unit],
-    unitDisplay: 'short',
-    maximumFractionDigits: unit === 0 ? 0 : 1,
-  }).format(value);
-}
+import { formatBytes } from '../ui/format';
+
+export { formatBytes };
 
 /** The folders from the top level down to `id`. */
 function pathTo(folders: MediaFolder[], id: string): MediaFolder[] {

@@ -2,15 +2,11 @@ import type { ComponentChildren } from 'preact';
 import type { UserModel } from '../../api/chat';
 import type { MediaImage, ProviderOption } from '../../api/generation';
 import { type Lang, useI18n } from '../../i18n';
+import { formatTokenCost } from '../../ui/format';
 
-/** A job's cost in dollars: cents for most, micro-dollars when it is a tiny amount. */
+/** A job's cost in dollars (micro-dollars in), as every cost in the site is written. */
 export function formatCost(lang: Lang, micros: number): string {
-  return new Intl.NumberFormat(lang, {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: micros > 0 && micros < 10_000 ? 6 : 2,
-  }).format(micros / 1_000_000);
+  return formatTokenCost(micros, lang);
 }
 
 interface SelectProps<V extends string> {

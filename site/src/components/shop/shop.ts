@@ -1,31 +1,12 @@
-import { ApiProblem } from '../../api/client';
+import type { ApiProblem } from '../../api/client';
 import { type CartView, mergeCart, type PromoRefusal } from '../../api/shop';
 import { authed } from '../../auth';
 import type { Lang, MessageKey } from '../../i18n';
 import { navigate } from '../../router';
 import { createStore, useStore } from '../../store';
 
-/** How many digits a currency's minor unit has (2 for EUR, 0 for JPY). */
-function minorDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-        .maximumFractionDigits ?? 2
-    );
-  } catch {
-    return 2;
-  }
-}
-
-/** An amount in minor units, formatted for the UI language (e.g. "19,00 €" or "€19.00"). */
-export function formatMoney(minor: number, currency: string, lang: Lang): string {
-  const amount = minor / 10 ** minorDigits(currency);
-  try {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency }).format(amount);
-  } catch {
-    return `${amount.toFixed(2)} ${currency}`;
-  }
-}
+export { formatDate, formatMoney } from '../../ui/format';
+export { attempt } from '../../ui/hooks';
 
 /**
  * An amount typed in major units ("12", "12.5", "12,50") in minor units; null when empty,
@@ -50,13 +31,6 @@ export function formatRate(bps: number, lang: Lang): string {
   );
 }
 
-export function formatDate(iso: string, lang: Lang, withTime = true): string {
-  return new Intl.DateTimeFormat(
-    lang,
-    withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
-  ).format(new Date(iso));
-}
-
 /**
  * Runs a call as the current shopper: with a fresh access token when signed in (refreshing
  * it on a 401), without one for a visitor, whose cart rides on its cookie.
@@ -72,22 +46,6 @@ export function asShopper<T>(
 export function signInFirst(): void {
   const { pathname, search } = window.location;
   navigate(`/login?next=${encodeURIComponent(pathname + search)}`);
-}
-
-/**
- * Runs an API action, handing a problem to `onProblem`; a 401 has already sent the user to
- * sign in, and anything that is not an API problem is a bug that propagates.
- */
-export async function attempt(
-  action: () => Promise<void>,
-  onProblem: (problem: ApiProblem) => void,
-): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof ApiProblem)) throw error;
-    if (error.status !== 401) onProblem(error);
-  }
 }
 
 /** The number of units in the cart, for the "Cart (n)" links; null until known. */

@@ -30,7 +30,7 @@ const VERTICAL_HEIGHT = 220;
 const ROW_HEIGHT = 28;
 const PAD = { top: 12, right: 12, bottom: 28, left: 56 };
 
-const defaultFormat = (value: number) => new Intl.NumberFormat().format(value);
+export const defaultFormat = (value: number) => new Intl.NumberFormat().format(value);
 
 const total = (datum: BarDatum) => datum.values.reduce((sum, value) => sum + value, 0);
 
@@ -167,29 +167,121 @@ export function BarChart({
           ))}
         </ul>
       )}
-      <table class="visually-hidden">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col" />
-            {series.map((item) => (
-              <th key={item.label} scope="col">
-                {item.label}
-              </th>
+      <ChartTable title={title} series={series} data={data} format={format} />
+    </figure>
+  );
+}
+
+/** The numbers of a chart as a visually hidden table, for screen readers and copy. */
+export function ChartTable({
+  title,
+  series,
+  data,
+  format = defaultFormat,
+}: {
+  title: string;
+  series: BarSeries[];
+  data: BarDatum[];
+  format?: (value: number) => string;
+}) {
+  return (
+    <table class="visually-hidden">
+      <caption>{title}</caption>
+      <thead>
+        <tr>
+          <th scope="col" />
+          {series.map((item) => (
+            <th key={item.label} scope="col">
+              {item.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.map((datum) => (
+          <tr key={datum.label}>
+            <th scope="row">{datum.label}</th>
+            {datum.values.map((value, part) => (
+              <td key={series[part]?.label ?? part}>{format(value)}</td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {data.map((datum) => (
-            <tr key={datum.label}>
-              <th scope="row">{datum.label}</th>
-              {datum.values.map((value, part) => (
-                <td key={series[part]?.label ?? part}>{format(value)}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * A line chart (one line per series) drawn as inline SVG, with the same accessible table
+ * fallback as the bar chart.
+ */
+export function LineChart({
+  title,
+  series,
+  data,
+  format = defaultFormat,
+  maxLabels = 8,
+}: Omit<BarChartProps, 'orientation'>) {
+  const id = useId();
+  const max = Math.max(1, ...data.flatMap((datum) => datum.values));
+  const height = VERTICAL_HEIGHT + PAD.top + PAD.bottom;
+  const step = (WIDTH - PAD.left - PAD.right) / Math.max(data.length - 1, 1);
+  const x = (index: number) => PAD.left + index * step;
+  const y = (value: number) => PAD.top + VERTICAL_HEIGHT - (value / max) * VERTICAL_HEIGHT;
+  const shown = labelIndices(data.length, maxLabels);
+  return (
+    <figure class="bar-chart line-chart">
+      <figcaption id={`${id}-title`}>{title}</figcaption>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        role="img"
+        aria-labelledby={`${id}-title`}
+        preserveAspectRatio="xMidYMid meet"
+      >
+        <title>{title}</title>
+        {[0, 0.5, 1].map((fraction) => (
+          <g key={fraction} class="bar-grid">
+            <line
+              x1={PAD.left}
+              x2={WIDTH - PAD.right}
+              y1={y(max * fraction)}
+              y2={y(max * fraction)}
+            />
+            <text
+              x={PAD.left - 6}
+              y={y(max * fraction)}
+              text-anchor="end"
+              dominant-baseline="middle"
+            >
+              {format(Math.round(max * fraction))}
+            </text>
+          </g>
+        ))}
+        {series.map((item, part) => (
+          <polyline
+            key={item.label}
+            fill="none"
+            stroke={item.color}
+            stroke-width={2}
+            points={data
+              .map((datum, index) => `${x(index)},${y(datum.values[part] ?? 0)}`)
+              .join(' ')}
+          />
+        ))}
+        {data.map((datum, index) =>
+          shown.has(index) ? (
+            <text
+              key={datum.label}
+              x={x(index)}
+              y={PAD.top + VERTICAL_HEIGHT + 18}
+              text-anchor="middle"
+            >
+              {datum.label}
+            </text>
+          ) : null,
+        )}
+      </svg>
+      <ChartTable title={title} series={series} data={data} format={format} />
     </figure>
   );
 }

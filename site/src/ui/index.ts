@@ -1,0 +1,13 @@
+export { BarChart, type BarDatum, type BarSeries, ChartTable, LineChart } from './chart';
+export { ConfirmAction } from './confirm-action';
+export { type Column, DataTable } from './data-table';
+export { Dialog } from './dialog';
+export { EmptyState } from './empty-state';
+export { describedBy, Field, type FieldOption, type FieldProps } from './field';
+export { FilterBar } from './filter-bar';
+export * from './format';
+export { attempt, type Resource, usePageTitle, useResource } from './hooks';
+export { Pager } from './pager';
+export { ProgressBar } from './progress-bar';
+export { type TabItem, Tabs } from './tabs';
+export { LiveMessage, Toast } from './toast';
