@@ -84,6 +84,8 @@ export async function startBenchStack(options: {
     ephemeral: true,
     redisUrl: 'redis://127.0.0.1:6379',
     redisDb: options.redisDb,
+    // BENCH_PG_MODE=relay: each Worker connection dials Postgres (no Hyperdrive stand-in).
+    pgMode: process.env.BENCH_PG_MODE === 'relay' ? 'relay' : 'pool',
     vars: { RATE_LIMIT_MULTIPLIER: '100000', ...options.vars },
   });
   onExit(() => stack.stop());

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { isUniqueViolation, type Transaction } from '../../db/client';
 import { auditLog, sessions, users } from '../../db/schema';
 import type { Services } from '../platform/env';
@@ -187,6 +187,47 @@ export async function register(
 }
 
 /**
+ * The writes of a password sign-in in ONE statement (one round trip, atomic): the session row,
+ * the audit entries (login.succeeded, and login.new_device when the device check says so) and
+ * the password rehash when due. Returns the refresh token (shown once, never stored).
+ */
+async function writeSignIn(
+  services: Services,
+  userId: string,
+  familyId: string,
+  meta: RequestMeta,
+  options: { rehash: string | null; newDevice: boolean },
+): Promise<string> {
+  const refreshToken = randomToken(32);
+  const ip = ipOrNull(meta.ip);
+  const audit = [
+    sql`(${userId}::uuid, 'login.succeeded', ${ip}::inet, ${meta.userAgent}, '{}'::jsonb)`,
+  ];
+  if (options.newDevice) {
+    const metadata = JSON.stringify({ location: meta.location ?? null, method: 'password' });
+    audit.unshift(
+      sql`(${userId}::uuid, 'login.new_device', ${ip}::inet, ${meta.userAgent}, ${metadata}::jsonb)`,
+    );
+  }
+  const rehash = options.rehash
+    ? sql`, rehashed as (update ${users} set password_hash = ${options.rehash} where id = ${userId}::uuid)`
+    : sql``;
+  await services.db.execute(sql`
+    with audited as (
+      insert into ${auditLog} (user_id, action, ip, user_agent, metadata)
+      values ${sql.join(audit, sql`, `)}
+    )${rehash}
+    insert into ${sessions}
+      (user_id, family_id, token_hash, user_agent, ip, location, method, authenticated_at, expires_at)
+    values (
+      ${userId}::uuid, ${familyId}::uuid, ${await sha256Hex(refreshToken)},
+      ${meta.userAgent?.slice(0, 512) ?? null}, ${ip}::inet, ${meta.location?.slice(0, 200) ?? null},
+      'password', now(), now() + make_interval(secs => ${REFRESH_TOKEN_TTL_SECONDS})
+    )`);
+  return refreshToken;
+}
+
+/**
  * Checks a password; for an account with 2FA on, answers a challenge for the second step
  * instead of a session. Unknown addresses are checked against a decoy hash so that both
  * failures cost the same scrypt work and return the same 401.
@@ -197,18 +238,45 @@ export async function login(
   meta: RequestMeta,
 ): Promise<IssuedSession | TwoFactorChallenge> {
   const { db, kv, secrets } = services;
-  assertAllowed(await consume(kv, LOGIN_ACCOUNT_RULE, input.email, secrets.RATE_LIMIT_MULTIPLIER));
-  await assertLoginFailuresAllowed(kv, input.email, secrets.RATE_LIMIT_MULTIPLIER);
-  const [user] = await db.select().from(users).where(eq(users.email, input.email)).limit(1);
+  // One round trip for the reads: the account, and (for the new-device check) how many of its
+  // sessions there are and how many came from this user agent; the Redis checks run alongside.
+  const userAgent = meta.userAgent?.slice(0, 512) ?? null;
+  const reads = Promise.all([
+    db.select().from(users).where(eq(users.email, input.email)).limit(1),
+    userAgent
+      ? db
+          .select({
+            any: sql<number>`count(*)::int`,
+            same: sql<number>`count(*) filter (where ${sessions.userAgent} = ${userAgent})::int`,
+          })
+          .from(sessions)
+          .where(
+            inArray(
+              sessions.userId,
+              db.select({ id: users.id }).from(users).where(eq(users.email, input.email)),
+            ),
+          )
+      : Promise.resolve([]),
+  ]);
+  // A refused attempt must not leave the reads unobserved (an unhandled rejection).
+  reads.catch(() => {});
+  const [allowance] = await Promise.all([
+    consume(kv, LOGIN_ACCOUNT_RULE, input.email, secrets.RATE_LIMIT_MULTIPLIER),
+    assertLoginFailuresAllowed(kv, input.email, secrets.RATE_LIMIT_MULTIPLIER),
+  ]);
+  assertAllowed(allowance);
+  const [[user], [seen]] = await reads;
   const ok = await verifyPassword(input.password, user?.passwordHash ?? (await decoy()));
   if (!user || !ok) {
-    await recordLoginFailure(kv, input.email);
-    await db.insert(auditLog).values({
-      userId: user?.id ?? null,
-      action: 'login.failed',
-      ip: ipOrNull(meta.ip),
-      userAgent: meta.userAgent,
-    });
+    await Promise.all([
+      recordLoginFailure(kv, input.email),
+      db.insert(auditLog).values({
+        userId: user?.id ?? null,
+        action: 'login.failed',
+        ip: ipOrNull(meta.ip),
+        userAgent: meta.userAgent,
+      }),
+    ]);
     throw new ApiError('INVALID_CREDENTIALS', 'The e-mail address or the password is wrong.');
   }
   if (user.status !== 'active') {
@@ -227,16 +295,8 @@ export async function login(
     if (rehash) await db.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
     return createTwoFactorChallenge(kv, user.id);
   }
-  const refreshToken = await db.transaction(async (tx) => {
-    if (rehash) await tx.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
-    await tx.insert(auditLog).values({
-      userId: user.id,
-      action: 'login.succeeded',
-      ip: ipOrNull(meta.ip),
-      userAgent: meta.userAgent,
-    });
-    return startSession(tx, user.id, familyId, meta);
-  });
+  const newDevice = Boolean(userAgent && seen && seen.any > 0 && seen.same === 0);
+  const refreshToken = await writeSignIn(services, user.id, familyId, meta, { rehash, newDevice });
   return issue(services, user, familyId, refreshToken);
 }
 

@@ -27,6 +27,8 @@ declare module 'vitest' {
     paypalFakeUrl: string;
     /** Where the stack wrote the Worker's variables (to start a second Worker with fewer). */
     workerEnvFile: string;
+    /** The round-trip recorder's control URL (tools/dev-services/round-trips.ts). */
+    roundTripsUrl: string;
   }
 }
 
@@ -143,6 +145,7 @@ export default async function setup(project: TestProject) {
   project.provide('stripeFakeUrl', stripeFake.url);
   project.provide('stripeWebhookSecret', stripeFake.webhookSecret);
   project.provide('paypalFakeUrl', paypalFake.url);
+  project.provide('roundTripsUrl', stack.roundTripsUrl);
   project.provide('workerEnvFile', join(stateDir, 'worker.env'));
   return async () => {
     await stack.stop();

@@ -6,10 +6,13 @@ import { join, resolve } from 'node:path';
 import { openDatabase } from '../../db/client';
 import { runMigrations } from '../../db/migrate';
 import { seed } from '../../db/seed';
+import { startRedisProxy } from './http-proxy';
 import { startMailSink } from './mail';
+import { startPgProxy } from './pg-proxy';
 import { startPglite } from './pglite';
 import { startQStash } from './qstash';
 import { startRedisRest } from './redis-rest';
+import { RoundTripRecorder, serveControl } from './round-trips';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -33,6 +36,10 @@ export interface StackOptions {
   userEnvFile?: string;
   /** Expose /__scheduled to fire cron handlers. */
   testScheduled?: boolean;
+  /** Delay the round-trip proxies add to each direction of the Postgres and Redis links (ms). */
+  delayMs?: number;
+  /** `pool` (default): the Hyperdrive stand-in; `relay`: each Worker connection dials Postgres. */
+  pgMode?: 'pool' | 'relay';
   log?: (line: string) => void;
   /** Forward wrangler's own output. */
   verbose?: boolean;
@@ -44,6 +51,11 @@ export interface Stack {
   redisBackend: 'redis' | 'memory';
   vars: Record<string, string>;
   mailUrl: string;
+  /**
+   * The round-trip proxies' control server (tools/dev-services/round-trips.ts): `GET /now`,
+   * `GET /window?from=&to=` (the Worker's Postgres and Redis exchanges), `POST /delay {ms}`.
+   */
+  roundTripsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -97,6 +109,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const pg = await startPglite({
         port: await freePort(),
         dataDir: opts.ephemeral ? undefined : join(stateDir, 'pglite'),
+        // A request may open up to 3 connections (parallel reads), and the pool keeps idle ones.
+        maxConnections: 100,
       });
       stops.push(() => pg.close());
       databaseUrl = pg.url;
@@ -108,6 +122,27 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const seeding = openDatabase(databaseUrl);
     await seed(seeding.db).finally(() => seeding.close());
 
+    // The Worker reaches Postgres and Redis through proxies that record every exchange (and
+    // delay it, for the bench); migrations, seed and tests talk to the database directly.
+    const recorder = new RoundTripRecorder();
+    recorder.delayMs = opts.delayMs ?? 0;
+    const control = await serveControl(recorder);
+    stops.push(() => control.close());
+    const upstreamDb = new URL(databaseUrl);
+    const pgProxy = await startPgProxy({
+      upstream: { host: upstreamDb.hostname, port: Number(upstreamDb.port || 5432) },
+      port: 0,
+      recorder,
+      // A Hyperdrive stand-in: Workers cannot keep a socket across requests, so in production
+      // a Hyperdrive binding answers the start-up near the Worker and reuses warm origin
+      // connections; locally the proxy does the same (see README, Performance).
+      mode: opts.pgMode ?? 'pool',
+    });
+    stops.push(() => pgProxy.close());
+    const workerDb = new URL(databaseUrl);
+    workerDb.hostname = '127.0.0.1';
+    workerDb.port = String(pgProxy.port);
+
     const redisToken = secret();
     const redis = await startRedisRest({
       port: await freePort(),
@@ -116,6 +151,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       db: opts.redisDb,
     });
     stops.push(() => redis.close());
+    const redisProxy = await startRedisProxy({ upstream: redis.url, port: 0, recorder });
+    stops.push(() => redisProxy.close());
     log(
       `redis     Upstash REST stand-in on ${redis.url} (${redis.backend === 'redis' ? 'real Redis' : 'in-process store'})`,
     );
@@ -149,10 +186,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       APP_ORIGIN: baseUrl,
       JWT_ISSUER: baseUrl,
       JWT_AUDIENCE: 'webox-api',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: workerDb.toString(),
       JWT_SECRET: secret(),
       ENCRYPTION_KEYS: `1:${randomBytes(32).toString('base64')}`,
-      UPSTASH_REDIS_REST_URL: redis.url,
+      UPSTASH_REDIS_REST_URL: redisProxy.url,
       UPSTASH_REDIS_REST_TOKEN: redisToken,
       QSTASH_URL: qstash.url,
       QSTASH_TOKEN: qstashToken,
@@ -236,6 +273,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       redisBackend: redis.backend,
       vars,
       mailUrl: mail.url,
+      roundTripsUrl: control.url,
       stop,
     };
   } catch (err) {

@@ -15,6 +15,8 @@ import { createKeyValue } from '../redis';
  * a missing one is a logged 500 BAD_ENVIRONMENT that names the variable, never its value.
  * The database connection opens on first use and closes after the response via waitUntil
  * (closing inline makes postgres.js raise "Stream was cancelled" in workerd).
+ * In production a Hyperdrive binding (HYPERDRIVE) is preferred over DATABASE_URL: it answers the
+ * connection start-up near the Worker and keeps warm connections to Postgres.
  */
 export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const requestId = c.get('requestId');
@@ -36,6 +38,8 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     jwtAudience: c.env.JWT_AUDIENCE,
     requireVerifiedEmail: c.env.REQUIRE_VERIFIED_EMAIL === 'true',
   };
+  const hyperdrive = (c.env as { HYPERDRIVE?: Pick<Hyperdrive, 'connectionString'> }).HYPERDRIVE;
+  const databaseUrl = hyperdrive?.connectionString ?? secrets.DATABASE_URL;
   let handle: DbHandle | undefined;
   const pending: Promise<unknown>[] = [];
   const services: Services = {
@@ -45,7 +49,9 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
       );
     },
     get db() {
-      handle ??= openDatabase(secrets.DATABASE_URL);
+      // Up to 3 connections: reads a request runs side by side go out at once (postgres.js sends
+      // an unprepared query's Describe and waits, so one connection would serialise them).
+      handle ??= openDatabase(databaseUrl, { max: 3 });
       return handle.db;
     },
     get mailer() {

@@ -1,0 +1,116 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import * as http from './http';
+
+/** One exchange with a backing service: the client spoke, then waited until `end`. */
+export interface Exchange {
+  service: 'postgres' | 'redis';
+  /** Connection number (Postgres) or request number (Redis). */
+  conn: number;
+  /** Milliseconds on the recorder's clock: when the client's first bytes arrived. */
+  start: number;
+  /** When the answer that handed the turn back was delivered to the client; unset while open. */
+  end?: number;
+  /** SQL statements, `(start-up)`, `(auth)` or the Redis command(s). */
+  text: string[];
+}
+
+/**
+ * Keeps the exchanges of the Postgres and Redis proxies (a bounded log) and the delay they add
+ * to each direction, so a test or the bench can count the sequential round trips of a window.
+ */
+export class RoundTripRecorder {
+  readonly exchanges: Exchange[] = [];
+  /** Added to each direction of every Postgres and Redis link, in milliseconds. */
+  delayMs = 0;
+  private nextConn = 1;
+
+  now(): number {
+    return performance.now();
+  }
+
+  connectionId(): number {
+    return this.nextConn++;
+  }
+
+  open(service: Exchange['service'], conn: number, text: string[] = []): Exchange {
+    const exchange: Exchange = { service, conn, start: this.now(), text };
+    this.exchanges.push(exchange);
+    // A long dev session must not grow without bound.
+    if (this.exchanges.length > 20_000) this.exchanges.splice(0, 10_000);
+    return exchange;
+  }
+
+  /** The exchanges that started at or after `from` and were answered by `to`. */
+  window(from: number, to: number): Exchange[] {
+    return this.exchanges.filter((e) => e.start >= from && e.end !== undefined && e.end <= to);
+  }
+}
+
+/**
+ * The length of the longest chain of exchanges that do not overlap: the round trips a client
+ * had to wait for one after the other. Parallel exchanges and a pipelined batch count once
+ * (greedy by earliest end is optimal for this interval-scheduling count).
+ */
+export function sequentialRoundTrips(exchanges: Pick<Exchange, 'start' | 'end'>[]): number {
+  const done = exchanges
+    .filter((e): e is { start: number; end: number } => e.end !== undefined)
+    .sort((a, b) => a.end - b.end);
+  let count = 0;
+  let lastEnd = Number.NEGATIVE_INFINITY;
+  for (const e of done) {
+    if (e.start >= lastEnd) {
+      count++;
+      lastEnd = e.end;
+    }
+  }
+  return count;
+}
+
+export interface WindowReport {
+  postgres: { roundTrips: number; exchanges: Exchange[] };
+  redis: { roundTrips: number; exchanges: Exchange[] };
+}
+
+export function report(recorder: RoundTripRecorder, from: number, to: number): WindowReport {
+  const all = recorder.window(from, to).sort((a, b) => a.start - b.start);
+  const postgres = all.filter((e) => e.service === 'postgres');
+  const redis = all.filter((e) => e.service === 'redis');
+  return {
+    postgres: { roundTrips: sequentialRoundTrips(postgres), exchanges: postgres },
+    redis: { roundTrips: sequentialRoundTrips(redis), exchanges: redis },
+  };
+}
+
+async function handleControl(
+  recorder: RoundTripRecorder,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://control');
+  if (url.pathname === '/now') return http.sendJson(res, 200, { now: recorder.now() });
+  if (url.pathname === '/window') {
+    const from = Number(url.searchParams.get('from') ?? 0);
+    const to = Number(url.searchParams.get('to') ?? recorder.now());
+    return http.sendJson(res, 200, report(recorder, from, to));
+  }
+  if (url.pathname === '/delay' && req.method === 'POST') {
+    const body = http.parseJsonBody(await http.readBody(req, 1_000, () => new Error('big')), () =>
+      Error('not JSON'),
+    ) as { ms?: unknown };
+    if (typeof body.ms !== 'number' || body.ms < 0) return http.sendJson(res, 400, {});
+    recorder.delayMs = body.ms;
+    return http.sendJson(res, 200, { delayMs: recorder.delayMs });
+  }
+  return http.sendJson(res, 404, { error: 'GET /now, GET /window?from&to, POST /delay {ms}' });
+}
+
+/** Serves `GET /now`, `GET /window?from=&to=` and `POST /delay {ms}` for tests and the bench. */
+export function serveControl(recorder: RoundTripRecorder, port = 0): Promise<http.Listening> {
+  return http.serveJson({
+    port,
+    host: '127.0.0.1',
+    handle: (req, res) => handleControl(recorder, req, res),
+    errorReply: (error) => [500, { error: http.errorMessage(error) }],
+  });
+}
