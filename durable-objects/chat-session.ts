@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { openDatabase } from '../db/client';
+import { type Database, openDatabase } from '../db/client';
 import {
   type AbortReason,
   executeTurn,
@@ -9,6 +9,7 @@ import {
   type TurnSink,
 } from '../functions/chat/turns';
 import type { Bindings } from '../functions/platform/env';
+import { recordUsage, type UsageRecord } from '../functions/usage/service';
 import { migrate, sqlTag } from './sql';
 
 export interface StreamEvent {
@@ -43,6 +44,13 @@ const SCHEMA = [
      finished_at INTEGER,
      next_try INTEGER
    )`,
+  // Usage rows the Worker could not write (Postgres down): kept here until written, once.
+  `CREATE TABLE usage_outbox (
+     reference TEXT PRIMARY KEY,
+     record TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_try INTEGER NOT NULL
+   )`,
 ];
 
 /** How many events one read returns at most; a client keeps reading until it is caught up. */
@@ -52,7 +60,16 @@ export const KEEP_FINISHED_MS = 15 * 60_000;
 /** After its deadline, how long a remote runner has to answer a stop before the turn is failed. */
 const DEADLINE_GRACE_MS = 15_000;
 const HEARTBEAT_MS = 15_000;
-const MAX_PERSIST_ATTEMPTS = 12;
+/** The longest pause between two tries of a Postgres write; writes are retried until they land. */
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+const backoffMs = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** attempts);
+
+/** Logs a Postgres write that failed and will be tried again by the alarm. */
+function warnRetry(msg: string, fields: Record<string, unknown>, err: unknown): void {
+  const error = err instanceof Error ? err.message : String(err);
+  console.warn(JSON.stringify({ level: 'warn', msg, ...fields, error }));
+}
 
 type Row = { id: number; turn_id: string; type: string; data: string; created_at: number };
 type TurnRow = {
@@ -283,30 +300,66 @@ export class ChatSession extends DurableObject<Env> {
     if (!turn?.result || turn.persisted) return;
     const job = JSON.parse(turn.job) as TurnJob;
     const result = JSON.parse(turn.result) as TurnResult;
-    const url = this.bindings.DATABASE_URL;
     try {
-      if (!url) throw new Error('DATABASE_URL is not set');
-      const handle = openDatabase(url);
-      try {
-        await persistTurn(handle.db, job, result);
-      } finally {
-        this.ctx.waitUntil(handle.close());
-      }
+      await this.withDatabase((db) => persistTurn(db, job, result));
       this.sql`UPDATE turns SET persisted = 1, next_try = NULL WHERE id = ${turnId}`;
     } catch (err) {
+      // Never given up: the reply and its usage row reach Postgres once it is back.
       const attempts = turn.attempts + 1;
-      const backoff = Math.min(60_000, 1_000 * 2 ** attempts);
       this.sql`UPDATE turns SET attempts = ${attempts},
-        next_try = ${attempts >= MAX_PERSIST_ATTEMPTS ? null : Date.now() + backoff} WHERE id = ${turnId}`;
-      console.warn(
-        JSON.stringify({
-          level: 'warn',
-          msg: 'chat turn not saved yet',
-          turnId,
-          attempts,
-          error: err instanceof Error ? err.message : String(err),
-        }),
-      );
+        next_try = ${Date.now() + backoffMs(attempts)} WHERE id = ${turnId}`;
+      warnRetry('chat turn not saved yet', { turnId, attempts }, err);
+    }
+  }
+
+  /** Runs `work` on a connection of its own, closed in the background. */
+  private async withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    const url = this.bindings.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set');
+    const handle = openDatabase(url);
+    try {
+      return await work(handle.db);
+    } finally {
+      this.ctx.waitUntil(handle.close());
+    }
+  }
+
+  /**
+   * Outbox side (one object per user): keeps a usage row the Worker could not write and
+   * writes it to Postgres now or, failing that, from the alarm until it lands. The ledger is
+   * unique on the reference, so a row written twice (a retry after a lost answer) bills once.
+   * Resolves once the row is stored here; `written` says whether it already reached Postgres.
+   */
+  async recordUsage(record: UsageRecord): Promise<{ written: boolean }> {
+    this.sql`INSERT INTO usage_outbox (reference, record, next_try)
+      VALUES (${record.reference}, ${JSON.stringify(record)}, ${Date.now()})
+      ON CONFLICT(reference) DO NOTHING`;
+    const written = await this.flushUsage(record.reference);
+    await this.scheduleAlarm();
+    return { written };
+  }
+
+  /** Usage rows still waiting for Postgres, oldest first (for the conversation view and tests). */
+  async pendingUsage(): Promise<UsageRecord[]> {
+    return this.sql<{ record: string }>`SELECT record FROM usage_outbox ORDER BY next_try`.map(
+      (row) => JSON.parse(row.record) as UsageRecord,
+    );
+  }
+
+  private async flushUsage(reference: string): Promise<boolean> {
+    const [row] = this.sql<{ record: string; attempts: number }>`SELECT record, attempts
+      FROM usage_outbox WHERE reference = ${reference}`;
+    if (!row) return true;
+    try {
+      await this.withDatabase((db) => recordUsage(db, JSON.parse(row.record) as UsageRecord));
+      this.sql`DELETE FROM usage_outbox WHERE reference = ${reference}`;
+      return true;
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      this.sql`UPDATE usage_outbox SET attempts = ${attempts},
+        next_try = ${Date.now() + backoffMs(attempts)} WHERE reference = ${reference}`;
+      warnRetry('usage row not written yet', { reference, attempts }, err);
+      return false;
     }
   }
 
@@ -461,6 +514,7 @@ export class ChatSession extends DurableObject<Env> {
     const next = this.sql<{ at: number | null }>`SELECT min(at) AS at FROM (
         SELECT deadline + ${DEADLINE_GRACE_MS} AS at FROM turns WHERE status = 'running'
         UNION ALL SELECT next_try AS at FROM turns WHERE persisted = 0 AND next_try IS NOT NULL
+        UNION ALL SELECT next_try AS at FROM usage_outbox
         UNION ALL SELECT finished_at + ${KEEP_FINISHED_MS} AS at FROM turns WHERE finished_at IS NOT NULL AND persisted = 1
       )`[0]?.at;
     if (next == null) return;
@@ -470,7 +524,7 @@ export class ChatSession extends DurableObject<Env> {
     }
   }
 
-  /** Watchdog: ends overdue turns, retries Postgres writes, forgets old finished turns. */
+  /** Watchdog: ends overdue turns, retries Postgres writes (replies, usage), forgets old turns. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     for (const turn of this.runningTurns()) {
@@ -503,6 +557,10 @@ export class ChatSession extends DurableObject<Env> {
     for (const turn of this.sql<TurnRow>`SELECT * FROM turns
         WHERE persisted = 0 AND result IS NOT NULL AND next_try IS NOT NULL AND next_try <= ${now}`) {
       await this.persist(turn.id);
+    }
+    for (const { reference } of this.sql<{ reference: string }>`SELECT reference
+        FROM usage_outbox WHERE next_try <= ${now}`) {
+      await this.flushUsage(reference);
     }
     const expired = this.sql<{ id: string }>`SELECT id FROM turns
       WHERE persisted = 1 AND finished_at < ${now - KEEP_FINISHED_MS}`;

@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -262,6 +263,32 @@ export const usageEvents = pgTable(
     uniqueIndex('usage_events_reference_key').on(t.reference),
     index('usage_events_user_time_idx').on(t.userId, t.createdAt),
   ],
+);
+
+/**
+ * Daily totals per user, source and model, kept by the usage writer in the same statement
+ * as the ledger row (only when that row is new, so a retried write adds nothing). Quotas and
+ * the usage report read these few rows instead of summing the ledger.
+ */
+export const usageRollups = pgTable(
+  'usage_rollups',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The UTC day, YYYY-MM-DD. */
+    day: date('day', { mode: 'string' }).notNull(),
+    source: usageSource('source').notNull(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    inputTokens: bigint('input_tokens', { mode: 'number' }).notNull().default(0),
+    outputTokens: bigint('output_tokens', { mode: 'number' }).notNull().default(0),
+    costMicros: bigint('cost_micros', { mode: 'number' }).notNull().default(0),
+    calls: integer('calls').notNull().default(0),
+    /** True once any call in the row had tokenizer-estimated counts. */
+    estimated: boolean('estimated').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day, t.source, t.provider, t.model] })],
 );
 
 /** Personal API tokens for the OpenAI-compatible API, stored as SHA-256 hashes. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { conversations, messages } from '../../db/schema';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
@@ -203,8 +203,11 @@ export async function loadMessages(db: Database, conversationId: string): Promis
 
 /** The conversation, all its messages and the replies still streaming. */
 export async function getConversationDetail(services: Services, userId: string, id: string) {
-  const conversation = await requireConversation(services.db, userId, id);
-  const rows = await loadMessages(services.db, id);
+  // Read together; the messages are only returned once the conversation proved the caller's.
+  const [conversation, rows] = await Promise.all([
+    requireConversation(services.db, userId, id),
+    loadMessages(services.db, id),
+  ]);
   const streaming = rows.some((row) => row.status === 'streaming');
   const running = streaming ? await services.chatSessions.forConversation(id).running() : [];
   return {

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { chatAttachments, conversations, type MessageAttachment, messages } from '../../db/schema';
 import { type AgentContext, resolveAgent } from '../agents/service';
 import type { ChatMessage, ChatPart } from '../models/providers/types';
@@ -37,22 +37,35 @@ interface Prepared {
   config: TurnJob['config'];
 }
 
-/** Checks every model and key before anything is written, so a refusal leaves no trace. */
+/**
+ * Checks every model and key before anything is written, so a refusal leaves no trace. The
+ * registry comes from the isolate's cache; keys and the quota are read together.
+ */
 async function prepareModels(
   services: Services,
   userId: string,
   slugs: string[],
 ): Promise<Prepared[]> {
-  const prepared: Prepared[] = [];
-  for (const slug of slugs) {
-    const model = await requireModel(services.db, slug);
-    const { config } = await resolveProvider(services, userId, model.provider);
-    prepared.push({ model, config });
-  }
-  if (prepared.some((entry) => entry.model.provider !== 'offline')) {
-    await assertWithinQuota(services.db, userId);
-  }
-  return prepared;
+  const models = await Promise.all(slugs.map((slug) => requireModel(services, slug)));
+  const paid = models.some((model) => model.provider !== 'offline');
+  const [configs] = await Promise.all([
+    Promise.all(models.map((model) => resolveProvider(services, userId, model.provider))),
+    paid ? assertWithinQuota(services.db, userId) : null,
+  ]);
+  return models.map((model, index) => {
+    const resolved = configs[index];
+    if (!resolved) throw new Error('provider not resolved');
+    return { model, config: resolved.config };
+  });
+}
+
+/** Awaits every promise, then throws the first failure in argument order (not time order). */
+async function inOrder<T extends readonly unknown[]>(
+  promises: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function firstLineTitle(content: string, attachments: MessageAttachment[]): string {
@@ -213,7 +226,7 @@ export interface SendInput {
 /**
  * Sends a user message and starts one reply per model (compare when several). The user
  * message goes under the active leaf, or beside `editOf` as a new branch. Models, keys,
- * quota and attachments are checked first; the messages are written in one transaction;
+ * quota and attachments are checked first; the messages and the new leaf are written in one statement;
  * then the replies start streaming in the conversation's ChatSession object.
  */
 export async function sendMessage(
@@ -221,14 +234,20 @@ export async function sendMessage(
   userId: string,
   conversationId: string,
   input: SendInput,
+  attempt = 1,
 ): Promise<TurnStarted> {
-  const conversation = await requireConversation(services.db, userId, conversationId);
+  const explicit = input.models ?? (input.model ? [input.model] : null);
+  // One round trip: the conversation, its messages, the attachments and (when the request
+  // names its models) the keys and quota are read together.
+  const [conversation, existing, files, early] = await inOrder([
+    requireConversation(services.db, userId, conversationId),
+    loadMessages(services.db, conversationId),
+    requireAttachments(services, userId, input.attachmentIds ?? []),
+    explicit ? prepareModels(services, userId, explicit) : Promise.resolve(null),
+  ] as const);
   const agent = await agentFor(services, userId, conversation);
-  const slugs = input.models ?? [
-    input.model ?? conversation.model ?? agent?.defaultModel ?? DEFAULT_MODEL,
-  ];
-  const prepared = await prepareModels(services, userId, slugs);
-  const files = await requireAttachments(services, userId, input.attachmentIds ?? []);
+  const slugs = explicit ?? [conversation.model ?? agent?.defaultModel ?? DEFAULT_MODEL];
+  const prepared = early ?? (await prepareModels(services, userId, slugs));
   const attachments: MessageAttachment[] = files.map((file) => ({
     id: file.id,
     name: file.name,
@@ -236,7 +255,6 @@ export async function sendMessage(
     size: file.size,
     kind: file.kind,
   }));
-  const existing = await loadMessages(services.db, conversationId);
   let parentId: string | null = conversation.activeLeafId;
   if (input.editOf) {
     const edited = existing.find((row) => row.id === input.editOf);
@@ -246,61 +264,62 @@ export async function sendMessage(
     parentId = edited.parentId;
   }
   const compare = slugs.length > 1;
-  // Explicit times: inside one transaction now() is constant and would tie a message with
-  // its replies; ordering by time must put a parent before its children.
+  // Explicit times: ordering by time must put a parent before its children.
   const sentAt = new Date();
-  const { userRow, replies } = await services.db.transaction(async (tx) => {
-    // Locks the conversation: two sends at once queue here instead of both taking the same leaf.
-    await tx
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .for('update');
-    const [userRow] = await tx
-      .insert(messages)
-      .values({
-        conversationId,
-        userId,
-        parentId,
-        role: 'user',
-        content: input.content,
-        attachments,
-        status: 'complete',
-        createdAt: sentAt,
-        completedAt: sentAt,
-      })
-      .returning();
-    if (!userRow) throw new ApiError('INTERNAL_SERVER_ERROR', 'The message was not saved.');
-    const replies = await tx
-      .insert(messages)
-      .values(
-        prepared.map(({ model }, index) => ({
-          createdAt: new Date(sentAt.getTime() + 1 + index),
-          conversationId,
-          userId,
-          parentId: userRow.id,
-          batchId: userRow.id,
-          role: 'assistant' as const,
-          model: modelSlug(model),
-          provider: model.provider,
-          status: 'streaming' as const,
-        })),
-      )
-      .returning();
-    const first = replies[0];
-    await tx
-      .update(conversations)
-      .set({
-        activeLeafId: first?.id ?? userRow.id,
-        updatedAt: new Date(),
-        ...(compare ? {} : { model: slugs[0] }),
-        ...(conversation.titleSource === 'auto' && existing.length === 0
-          ? { title: firstLineTitle(input.content, attachments) }
-          : {}),
-      })
-      .where(eq(conversations.id, conversationId));
-    return { userRow, replies };
+  const userRow: MessageRow = {
+    id: crypto.randomUUID(),
+    conversationId,
+    userId,
+    parentId,
+    role: 'user',
+    content: input.content,
+    batchId: null,
+    model: null,
+    provider: null,
+    status: 'complete',
+    error: null,
+    attachments,
+    inputTokens: null,
+    outputTokens: null,
+    tokensEstimated: false,
+    costMicros: null,
+    createdAt: sentAt,
+    completedAt: sentAt,
+  };
+  const replies: MessageRow[] = prepared.map(({ model }, index) => ({
+    ...userRow,
+    id: crypto.randomUUID(),
+    parentId: userRow.id,
+    batchId: userRow.id,
+    role: 'assistant',
+    content: '',
+    model: modelSlug(model),
+    provider: model.provider,
+    status: 'streaming',
+    attachments: [],
+    createdAt: new Date(sentAt.getTime() + 1 + index),
+    completedAt: null,
+  }));
+  const title =
+    conversation.titleSource === 'auto' && existing.length === 0
+      ? firstLineTitle(input.content, attachments)
+      : null;
+  const written = await writeSend(services, {
+    conversationId,
+    // A plain send goes under the leaf it read; if another send moved the leaf meanwhile,
+    // nothing is written and the send starts over on the new leaf.
+    expectedLeaf: input.editOf ? undefined : conversation.activeLeafId,
+    leaf: replies[0]?.id ?? userRow.id,
+    model: compare ? null : (slugs[0] ?? null),
+    title,
+    rows: [userRow, ...replies],
   });
+  if (!written) {
+    if (attempt >= 3) {
+      throw new ApiError('CONFLICT', 'The conversation changed meanwhile; send again.');
+    }
+    return sendMessage(services, userId, conversationId, input, attempt + 1);
+  }
   const thread = [...pathTo(existing, parentId), userRow];
   const jobs: TurnJob[] = [];
   for (const [index, reply] of replies.entries()) {
@@ -330,6 +349,54 @@ export async function sendMessage(
 }
 
 /**
+ * Writes one send in one statement (one round trip, atomic): the conversation's new leaf,
+ * model and title, the user message and its replies. With `expectedLeaf`, the conversation is
+ * only moved if its leaf is still the one the send read; false when it was not (nothing
+ * written).
+ */
+async function writeSend(
+  services: Services,
+  send: {
+    conversationId: string;
+    expectedLeaf?: string | null;
+    leaf: string;
+    model: string | null;
+    title: string | null;
+    rows: MessageRow[];
+  },
+): Promise<boolean> {
+  const guard =
+    send.expectedLeaf === undefined
+      ? sql`TRUE`
+      : sql`${conversations.activeLeafId} IS NOT DISTINCT FROM ${send.expectedLeaf}::uuid`;
+  const values = sql.join(
+    send.rows.map(
+      (row) => sql`(${row.id}::uuid, ${row.conversationId}::uuid, ${row.userId}::uuid,
+        ${row.parentId}::uuid, ${row.role}::message_role, ${row.content}, ${row.batchId}::uuid,
+        ${row.model}, ${row.provider}::model_provider, ${row.status}::message_status,
+        ${JSON.stringify(row.attachments)}::jsonb, ${row.createdAt.toISOString()}::timestamptz,
+        ${row.completedAt?.toISOString() ?? null}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  const result = await services.db.execute<{ id: string }>(sql`
+    WITH moved AS (
+      UPDATE ${conversations} SET active_leaf_id = ${send.leaf}::uuid, updated_at = now(),
+        model = coalesce(${send.model}, model), title = coalesce(${send.title}, title)
+      WHERE id = ${send.conversationId}::uuid AND ${guard}
+      RETURNING id
+    )
+    INSERT INTO ${messages} (id, conversation_id, user_id, parent_id, role, content, batch_id,
+      model, provider, status, attachments, created_at, completed_at)
+    SELECT v.* FROM (VALUES ${values}) AS v(id, conversation_id, user_id, parent_id, role, content,
+      batch_id, model, provider, status, attachments, created_at, completed_at)
+    WHERE EXISTS (SELECT 1 FROM moved)
+    RETURNING id`);
+  const rows = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
+  return rows.length > 0;
+}
+
+/**
  * Writes another reply to the same user message (a new branch), with the same model or
  * another one; the earlier replies stay as siblings to switch back to.
  */
@@ -340,8 +407,10 @@ export async function regenerate(
   messageId: string,
   input: { model?: string; temperature?: number },
 ): Promise<TurnStarted> {
-  const conversation = await requireConversation(services.db, userId, conversationId);
-  const existing = await loadMessages(services.db, conversationId);
+  const [conversation, existing] = await inOrder([
+    requireConversation(services.db, userId, conversationId),
+    loadMessages(services.db, conversationId),
+  ] as const);
   const target = existing.find((row) => row.id === messageId);
   if (target?.role !== 'assistant' || !target.parentId) {
     throw new ApiError('NOT_FOUND', 'No such reply in this conversation.');

@@ -17,7 +17,7 @@ import { countTokens, estimatePromptTokens } from '../models/tokens';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { randomToken } from '../platform/tokens';
-import { assertWithinQuota, recordUsage } from '../usage/service';
+import { assertWithinQuota, recordUsageOrQueue } from '../usage/service';
 import { openAiError } from './openai-errors';
 import { type ChatCompletionRequest, parseImageDataUrl } from './schemas';
 
@@ -76,7 +76,7 @@ export async function prepareCompletion(
   userId: string,
   body: ChatCompletionRequest,
 ): Promise<PreparedCompletion> {
-  const model = await requireModel(services.db, body.model);
+  const model = await requireModel(services, body.model);
   const messages = toChatMessages(body.messages, model);
   if (model.provider !== 'offline') await assertWithinQuota(services.db, userId);
   const { config } = await resolveProvider(services, userId, model.provider);
@@ -138,7 +138,7 @@ async function account(
     inputTokens: await estimatePromptTokens(prepared.messages),
     outputTokens: await countTokens(tally.text),
   };
-  await recordUsage(services.db, {
+  await recordUsageOrQueue(services, {
     userId,
     source: 'api',
     reference: prepared.id,

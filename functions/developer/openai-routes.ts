@@ -1,5 +1,4 @@
-import type { Database } from '../../db/client';
-import { listModels, modelSlug, requireModel } from '../models/service';
+import { listModels, modelSlug, type RegistrySource, requireModel } from '../models/service';
 import { ApiError } from '../platform/errors';
 import { limitBody } from '../platform/middleware/body-limit';
 import {
@@ -89,9 +88,9 @@ const toOpenAiModel = (row: Awaited<ReturnType<typeof requireModel>>) => ({
 });
 
 /** An enabled model in OpenAI's shape; 404 (not 422) here, as OpenAI answers for a lookup. */
-async function findModel(db: Database, slug: string) {
+async function findModel(source: RegistrySource, slug: string) {
   try {
-    return toOpenAiModel(await requireModel(db, slug));
+    return toOpenAiModel(await requireModel(source, slug));
   } catch (error) {
     if (error instanceof ApiError && error.code === 'MODEL_UNAVAILABLE') {
       throw new ApiError('NOT_FOUND', `No model "${slug}"; see GET /v1/models.`);
@@ -111,15 +110,15 @@ v1.onError(openAiErrorHandler);
  */
 export const openAiRoutes = v1
   .openapi(listModelsRoute, async (c) => {
-    const rows = await listModels(c.var.services.db);
+    const rows = await listModels(c.var.services);
     return c.json({ object: 'list' as const, data: rows.map(toOpenAiModel) }, 200);
   })
   .openapi(getModelRoute, async (c) => {
-    return c.json(await findModel(c.var.services.db, c.req.valid('param').model), 200);
+    return c.json(await findModel(c.var.services, c.req.valid('param').model), 200);
   })
   .openapi(getModelByPartsRoute, async (c) => {
     const { provider, model } = c.req.valid('param');
-    return c.json(await findModel(c.var.services.db, `${provider}/${model}`), 200);
+    return c.json(await findModel(c.var.services, `${provider}/${model}`), 200);
   })
   .openapi(chatRoute, async (c) => {
     const { services, auth } = c.var;

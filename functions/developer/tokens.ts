@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema';
 import type { RequestMeta } from '../auth/service';
 import type { Services } from '../platform/env';
@@ -143,7 +143,8 @@ function refuse(detail: string): ApiError {
 /**
  * The owner of a presented token, or 401 when it is malformed, unknown, revoked, expired or
  * its account is disabled. Lookup is by SHA-256 of the whole token, so the comparison never
- * runs over the secret itself. Records when it was last used, at most once a minute.
+ * runs over the secret itself. Records when it was last used, at most once a minute, in the
+ * same round trip.
  */
 export async function authenticateToken(
   services: Pick<Services, 'db' | 'background'>,
@@ -154,37 +155,34 @@ export async function authenticateToken(
   }
   if (!TOKEN_PATTERN.test(presented)) throw refuse('This is not a valid WeBox API token.');
   const tokenHash = await sha256Hex(presented);
-  const [row] = await services.db
-    .select({
-      id: apiTokens.id,
-      userId: apiTokens.userId,
-      revokedAt: apiTokens.revokedAt,
-      expiresAt: apiTokens.expiresAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-      status: users.status,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(eq(apiTokens.tokenHash, tokenHash))
-    .limit(1);
-  if (!row) throw refuse('This is not a valid WeBox API token.');
   const now = new Date();
-  if (row.revokedAt) throw refuse('This API token was revoked.');
-  if (row.expiresAt && row.expiresAt <= now) throw refuse('This API token has expired.');
+  const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  // One round trip: the lookup, and the last-used mark (at most once a minute, usable tokens
+  // only) in the same statement.
+  const result = await services.db.execute<{
+    id: string;
+    user_id: string;
+    revoked_at: string | null;
+    expires_at: string | null;
+    status: string;
+  }>(sql`
+    WITH token AS (
+      SELECT t.id, t.user_id, t.revoked_at, t.expires_at, u.status
+      FROM ${apiTokens} t JOIN ${users} u ON u.id = t.user_id
+      WHERE t.token_hash = ${tokenHash} LIMIT 1
+    ), touched AS (
+      UPDATE ${apiTokens} SET last_used_at = ${now.toISOString()}
+      WHERE id = (SELECT id FROM token WHERE status = 'active') AND revoked_at IS NULL
+        AND (expires_at IS NULL OR expires_at > ${now.toISOString()})
+        AND (last_used_at IS NULL OR last_used_at < ${cutoff.toISOString()})
+      RETURNING id
+    )
+    SELECT token.*, (SELECT count(*) FROM touched) AS touched FROM token`);
+  const [row] = Array.isArray(result) ? result : (result as { rows: (typeof result)[] }).rows;
+  if (!row) throw refuse('This is not a valid WeBox API token.');
+  if (row.revoked_at) throw refuse('This API token was revoked.');
+  if (row.expires_at && new Date(row.expires_at) <= now)
+    throw refuse('This API token has expired.');
   if (row.status !== 'active') throw refuse('The account of this API token is disabled.');
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-    services.background(
-      services.db
-        .update(apiTokens)
-        .set({ lastUsedAt: now })
-        .where(
-          and(
-            eq(apiTokens.id, row.id),
-            or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, cutoff)),
-          ),
-        ),
-    );
-  }
-  return { tokenId: row.id, userId: row.userId };
+  return { tokenId: row.id, userId: row.user_id };
 }

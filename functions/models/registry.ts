@@ -4,7 +4,7 @@ import { aiKeys, aiModels } from '../../db/schema';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import type { AdminModelCreate, AdminModelPatch } from './schemas';
-import { listModels, type ModelRow, modelSlug, platformKeyFor } from './service';
+import { listModels, type ModelRow, modelSlug, platformKeyFor, registryChanged } from './service';
 
 export type Availability = 'offline' | 'own-key' | 'platform-key' | 'not-configured';
 
@@ -69,11 +69,11 @@ function toAdmin(row: ModelRow): AdminModel {
  * own key is read, never its ciphertext: listing must not decrypt anything.
  */
 export async function modelsForUser(
-  services: Pick<Services, 'db' | 'secrets'>,
+  services: Pick<Services, 'db' | 'kv' | 'secrets'>,
   userId: string,
 ): Promise<UserModel[]> {
   const [rows, keys] = await Promise.all([
-    listModels(services.db),
+    listModels(services),
     services.db.select({ provider: aiKeys.provider }).from(aiKeys).where(eq(aiKeys.userId, userId)),
   ]);
   const own = new Set<string>(keys.map((key) => key.provider));
@@ -89,17 +89,19 @@ export async function modelsForUser(
 
 /** Every registry row, disabled ones included, for the admin table. */
 export async function adminListModels(services: Pick<Services, 'db'>): Promise<AdminModel[]> {
+  // Straight from Postgres: the admin table shows exactly what is stored.
   return (await listModels(services.db, { includeDisabled: true })).map(toAdmin);
 }
 
 /** Adds a model to the registry; the same provider and model id twice is a 409. */
 export async function createModel(
-  services: Pick<Services, 'db'>,
+  services: Pick<Services, 'db' | 'kv' | 'logger'>,
   input: AdminModelCreate,
 ): Promise<AdminModel> {
   try {
     const [row] = await services.db.insert(aiModels).values(input).returning();
     if (!row) throw new Error('ai_models insert returned no row');
+    await registryChanged(services);
     return toAdmin(row);
   } catch (err) {
     if (isUniqueViolation(err, 'ai_models_provider_model_key')) {
@@ -114,7 +116,7 @@ export async function createModel(
 
 /** Changes a registry entry's editable fields; an unknown id is a 404. */
 export async function updateModel(
-  services: Pick<Services, 'db'>,
+  services: Pick<Services, 'db' | 'kv' | 'logger'>,
   id: string,
   patch: AdminModelPatch,
 ): Promise<AdminModel> {
@@ -124,5 +126,6 @@ export async function updateModel(
     .where(eq(aiModels.id, id))
     .returning();
   if (!row) throw new ApiError('NOT_FOUND', 'No model with this id in the registry.');
+  await registryChanged(services);
   return toAdmin(row);
 }

@@ -1,4 +1,3 @@
-import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { aiModels } from '../../db/schema';
 import type { Secrets, Services } from '../platform/env';
@@ -28,35 +27,80 @@ export function parseSlug(slug: string): { provider: string; modelId: string } |
 
 /** Registry rows in display order; disabled ones only when asked (admin view). */
 export async function listModels(
-  db: Database,
+  source: RegistrySource,
   options: { includeDisabled?: boolean } = {},
 ): Promise<ModelRow[]> {
-  return db
-    .select()
-    .from(aiModels)
-    .where(options.includeDisabled ? undefined : eq(aiModels.enabled, true))
-    .orderBy(asc(aiModels.sortOrder), asc(aiModels.displayName));
+  const rows = await registryRows(source);
+  return rows
+    .filter((row) => options.includeDisabled || row.enabled)
+    .sort(
+      (a, b) =>
+        a.sortOrder - b.sortOrder ||
+        (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0),
+    );
+}
+
+/** Where registry reads come from: Postgres, through the per-isolate cache when `kv` is there. */
+export type RegistrySource = Database | Pick<Services, 'db' | 'kv'>;
+
+/** Redis key holding the registry's version; every admin change increments it. */
+export const REGISTRY_VERSION_KEY = 'models:version';
+/** How long an isolate trusts its copy before asking Redis whether the registry changed. */
+export const REGISTRY_RECHECK_MS = 2_000;
+
+interface RegistryCache {
+  version: string;
+  rows: ModelRow[];
+  checkedAt: number;
+}
+let registryCache: RegistryCache | null = null;
+
+function hasKeyValue(source: RegistrySource): source is Pick<Services, 'db' | 'kv'> {
+  return 'kv' in source && 'db' in source;
+}
+
+/**
+ * Every registry row (disabled ones too), from this isolate's copy when Redis says it is still
+ * current. The version is asked at most every REGISTRY_RECHECK_MS, so a change made in another
+ * isolate is seen within a few seconds and one made here at once (see registryChanged).
+ */
+async function registryRows(source: RegistrySource): Promise<ModelRow[]> {
+  const load = (db: Database) => db.select().from(aiModels);
+  if (!hasKeyValue(source)) return load(source);
+  const now = Date.now();
+  const cached = registryCache;
+  if (cached && now - cached.checkedAt < REGISTRY_RECHECK_MS) return cached.rows;
+  const version = await source.kv
+    .get<string | number>(REGISTRY_VERSION_KEY)
+    .then((value) => String(value ?? 0))
+    .catch(() => null);
+  if (cached && version !== null && cached.version === version) {
+    cached.checkedAt = now;
+    return cached.rows;
+  }
+  const rows = await load(source.db);
+  if (version !== null) registryCache = { version, rows, checkedAt: now };
+  return rows;
+}
+
+/** Drops this isolate's copy and bumps the shared version, so every isolate reloads. */
+export async function registryChanged(services: Pick<Services, 'kv' | 'logger'>): Promise<void> {
+  registryCache = null;
+  await services.kv.incr(REGISTRY_VERSION_KEY).catch((error: unknown) => {
+    services.logger.error('model registry version not bumped', { error });
+  });
 }
 
 /** An enabled registry model by slug, or MODEL_UNAVAILABLE naming it. */
-export async function requireModel(db: Database, slug: string): Promise<ModelRow> {
+export async function requireModel(source: RegistrySource, slug: string): Promise<ModelRow> {
   const parts = parseSlug(slug);
   // An unknown provider is not an enum value: asking Postgres would fail the query, not miss.
   const known = parts !== null && (PROVIDERS as readonly string[]).includes(parts.provider);
-  const [row] =
-    parts && known
-      ? await db
-          .select()
-          .from(aiModels)
-          .where(
-            and(
-              eq(aiModels.provider, parts.provider as ProviderName),
-              eq(aiModels.modelId, parts.modelId),
-            ),
-          )
-          .limit(1)
-      : [];
-  if (!row || !row.enabled) {
+  const rows = known ? await registryRows(source) : [];
+  const row = rows.find(
+    (candidate) => candidate.provider === parts?.provider && candidate.modelId === parts?.modelId,
+  );
+  if (!row?.enabled) {
     throw new ApiError(
       'MODEL_UNAVAILABLE',
       `Model "${slug}" is not available; pick one from GET /api/models.`,

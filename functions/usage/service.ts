@@ -1,6 +1,7 @@
 import { and, eq, gte, ne, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
-import { usageEvents, users } from '../../db/schema';
+import { usageEvents, usageRollups, users } from '../../db/schema';
+import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 
 export type Plan = 'free' | 'pro' | 'business';
@@ -28,11 +29,39 @@ export interface UsageRecord {
   costMicros: number;
 }
 
-/** Writes one ledger row; a second write with the same reference changes nothing. */
-export async function recordUsage(db: Database | Transaction, record: UsageRecord): Promise<void> {
-  await db.insert(usageEvents).values(record).onConflictDoNothing({
-    target: usageEvents.reference,
-  });
+/**
+ * Writes one ledger row; a second write with the same reference changes nothing, so a
+ * retried write is billed once. The row's insert trigger adds it to the day's rollup in the
+ * same statement (migration 0006). Returns whether the row was new.
+ */
+export async function recordUsage(
+  db: Database | Transaction,
+  record: UsageRecord,
+): Promise<boolean> {
+  const rows = await db
+    .insert(usageEvents)
+    .values(record)
+    .onConflictDoNothing({ target: usageEvents.reference })
+    .returning({ id: usageEvents.id });
+  return rows.length > 0;
+}
+
+/**
+ * Bills a call exactly once even when Postgres is down: the row is written directly, and
+ * if that fails it goes to the user's outbox object, which keeps it in its storage and
+ * writes it from its alarm until it lands (the ledger's unique reference absorbs a double).
+ * Throws only when neither Postgres nor the outbox took the row.
+ */
+export async function recordUsageOrQueue(
+  services: Pick<Services, 'db' | 'chatSessions' | 'logger'>,
+  record: UsageRecord,
+): Promise<void> {
+  try {
+    await recordUsage(services.db, record);
+  } catch (error) {
+    services.logger.warn('usage row queued in the outbox', { reference: record.reference, error });
+    await services.chatSessions.usageOutbox(record.userId).recordUsage(record);
+  }
 }
 
 function startOfUtcDay(now: Date): Date {
@@ -57,20 +86,20 @@ export async function quotaStatus(
 ): Promise<QuotaStatus> {
   const dayStart = startOfUtcDay(now);
   const monthStart = startOfUtcMonth(now);
-  const tokens = sql<number>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}), 0)::bigint`;
+  const tokens = sql`${usageRollups.inputTokens} + ${usageRollups.outputTokens}`;
   const [[user], [totals]] = await Promise.all([
     db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1),
     db
       .select({
-        month: sql<string>`${tokens}`,
-        day: sql<string>`coalesce(sum(${usageEvents.inputTokens} + ${usageEvents.outputTokens}) filter (where ${usageEvents.createdAt} >= ${dayStart.toISOString()}), 0)::bigint`,
+        month: sql<string>`coalesce(sum(${tokens}), 0)::bigint`,
+        day: sql<string>`coalesce(sum(${tokens}) filter (where ${usageRollups.day} = ${isoDay(dayStart)}::date), 0)::bigint`,
       })
-      .from(usageEvents)
+      .from(usageRollups)
       .where(
         and(
-          eq(usageEvents.userId, userId),
-          gte(usageEvents.createdAt, monthStart),
-          ne(usageEvents.provider, 'offline'),
+          eq(usageRollups.userId, userId),
+          gte(usageRollups.day, isoDay(monthStart)),
+          ne(usageRollups.provider, 'offline'),
         ),
       ),
   ]);
@@ -157,44 +186,51 @@ export async function usageReport(
 ): Promise<UsageReport> {
   const today = startOfUtcDay(now);
   const since = new Date(today.getTime() - (days - 1) * 86_400_000);
-  const window = and(eq(usageEvents.userId, userId), gte(usageEvents.createdAt, since));
-  const sums = {
-    inputTokens: sql<string>`coalesce(sum(${usageEvents.inputTokens}), 0)::bigint`,
-    outputTokens: sql<string>`coalesce(sum(${usageEvents.outputTokens}), 0)::bigint`,
-    costMicros: sql<string>`coalesce(sum(${usageEvents.costMicros}), 0)::bigint`,
-    calls: sql<string>`count(*)::bigint`,
-  };
-  const day = sql<string>`to_char((${usageEvents.createdAt} at time zone 'UTC')::date, 'YYYY-MM-DD')`;
-  const [dailyRows, modelRows, sourceRows, quota] = await Promise.all([
-    db
-      .select({ date: day, ...sums })
-      .from(usageEvents)
-      .where(window)
-      .groupBy(day),
-    db
-      .select({
-        provider: usageEvents.provider,
-        model: usageEvents.model,
-        estimated: sql<boolean>`bool_or(${usageEvents.estimated})`,
-        ...sums,
-      })
-      .from(usageEvents)
-      .where(window)
-      .groupBy(usageEvents.provider, usageEvents.model),
-    db
-      .select({ source: usageEvents.source, ...sums })
-      .from(usageEvents)
-      .where(window)
-      .groupBy(usageEvents.source),
-    quotaStatus(db, userId, now),
-  ]);
   const totalsOf = (row: Record<keyof UsageTotals, string | number>): UsageTotals => ({
     inputTokens: Number(row.inputTokens),
     outputTokens: Number(row.outputTokens),
     costMicros: Number(row.costMicros),
     calls: Number(row.calls),
   });
-  const byDate = new Map(dailyRows.map((row) => [row.date, totalsOf(row)]));
+  // One read of the window's rollups (a few rows per day), grouped three ways here.
+  const [rows, quota] = await Promise.all([
+    db
+      .select()
+      .from(usageRollups)
+      .where(and(eq(usageRollups.userId, userId), gte(usageRollups.day, isoDay(since)))),
+    quotaStatus(db, userId, now),
+  ]);
+  const zero = (): UsageTotals => ({ inputTokens: 0, outputTokens: 0, costMicros: 0, calls: 0 });
+  const add = (sum: UsageTotals, row: UsageTotals) => {
+    sum.inputTokens += row.inputTokens;
+    sum.outputTokens += row.outputTokens;
+    sum.costMicros += row.costMicros;
+    sum.calls += row.calls;
+  };
+  const byDate = new Map<string, UsageTotals>();
+  const models = new Map<string, UsageReport['byModel'][number]>();
+  const sources = new Map<string, UsageReport['bySource'][number]>();
+  for (const row of rows) {
+    const counts = totalsOf(row);
+    const date = byDate.get(row.day) ?? zero();
+    add(date, counts);
+    byDate.set(row.day, date);
+    const modelKey = `${row.provider}\u0000${row.model}`;
+    const model = models.get(modelKey) ?? {
+      provider: row.provider,
+      model: row.model,
+      estimated: false,
+      ...zero(),
+    };
+    add(model, counts);
+    model.estimated ||= row.estimated;
+    models.set(modelKey, model);
+    const source = sources.get(row.source) ?? { source: row.source, ...zero() };
+    add(source, counts);
+    sources.set(row.source, source);
+  }
+  const modelRows = [...models.values()];
+  const sourceRows = [...sources.values()];
   const daily: UsageReport['daily'] = [];
   for (let i = 0; i < days; i++) {
     const date = isoDay(new Date(since.getTime() + i * 86_400_000));
@@ -257,13 +293,13 @@ export async function assertGenerationBudget(
   const [[user], [spent]] = await Promise.all([
     db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1),
     db
-      .select({ micros: sql<string>`coalesce(sum(${usageEvents.costMicros}), 0)::bigint` })
-      .from(usageEvents)
+      .select({ micros: sql<string>`coalesce(sum(${usageRollups.costMicros}), 0)::bigint` })
+      .from(usageRollups)
       .where(
         and(
-          eq(usageEvents.userId, userId),
-          eq(usageEvents.source, 'generation'),
-          gte(usageEvents.createdAt, monthStart),
+          eq(usageRollups.userId, userId),
+          eq(usageRollups.source, 'generation'),
+          gte(usageRollups.day, isoDay(monthStart)),
         ),
       ),
   ]);

@@ -101,3 +101,34 @@ describe('ChatSession watchdog', () => {
     expect(text).toMatch(/^id: \d+\nevent: delta\ndata: \{"turnId":"t1","text":"a"\}\n\n$/);
   });
 });
+
+describe('ChatSession usage outbox', () => {
+  it('keeps a usage row Postgres did not take in storage, once, with an alarm to retry it', async () => {
+    const outbox = sessionFor(`usage:${crypto.randomUUID()}`);
+    const record = {
+      userId: crypto.randomUUID(),
+      source: 'api' as const,
+      reference: `chatcmpl-${crypto.randomUUID()}`,
+      provider: 'offline',
+      model: 'offline/offline-brief',
+      inputTokens: 3,
+      outputTokens: 5,
+      estimated: true,
+      costMicros: 0,
+    };
+    // No Postgres is reachable from this pool: the write fails and the row waits.
+    expect(await outbox.recordUsage(record)).toEqual({ written: false });
+    expect(await outbox.recordUsage(record)).toEqual({ written: false });
+    expect(await outbox.pendingUsage()).toEqual([record]);
+    await runInDurableObject(outbox, async (_instance, state) => {
+      const rows = state.storage.sql
+        .exec<{ attempts: number }>('SELECT attempts FROM usage_outbox')
+        .toArray();
+      expect(rows).toEqual([{ attempts: 2 }]);
+      expect(await state.storage.getAlarm()).not.toBeNull();
+    });
+    // An alarm (here before the retry is due) never drops the row while Postgres is away.
+    expect(await runDurableObjectAlarm(outbox)).toBe(true);
+    expect(await outbox.pendingUsage()).toEqual([record]);
+  });
+});
