@@ -32,6 +32,8 @@ export interface JobOutputFile {
   contentType: string;
   size: number;
   name: string;
+  /** Made by WeBox's offline generator; absent on files stored before the flag existed. */
+  offline?: boolean;
 }
 
 /** A job's result: its files plus small structured data (ad copy, storyboard summary). */

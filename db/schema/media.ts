@@ -1,6 +1,7 @@
 import {
   type AnyPgColumn,
   bigint,
+  boolean,
   index,
   integer,
   pgEnum,
@@ -66,6 +67,8 @@ export const mediaFiles = pgTable(
     durationMs: integer('duration_ms'),
     /** A small preview image (images and video posters), in R2 beside the file. */
     thumbnailKey: text('thumbnail_key'),
+    /** Made by WeBox's offline generator (no AI provider), shown with an "offline" badge. */
+    offline: boolean('offline').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

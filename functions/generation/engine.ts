@@ -11,9 +11,8 @@ import { ProviderError } from '../models/providers/types';
 import { notifyUser, pushLive } from '../notifications/service';
 import type { Services } from '../platform/env';
 import { recordUsage } from '../usage/service';
-import { stepDeadlineMs } from './plans';
+import { executeStep, type StepContext, type StepResult, stepDeadlineMs } from './kinds';
 import type { JobInput, StepMessage } from './schemas';
-import { executeStep, type StepContext, type StepResult } from './steps';
 
 export type JobRow = typeof generationJobs.$inferSelect;
 export type StepRow = typeof generationSteps.$inferSelect;

@@ -127,6 +127,9 @@ export const JobFileSchema = z.object({
   name: z.string(),
   contentType: z.string(),
   size: z.number().int(),
+  offline: z
+    .boolean()
+    .openapi({ description: 'Made by WeBox’s offline generator, no AI provider called' }),
   url: z.string().openapi({ description: 'A signed URL valid for one hour.' }),
 });
 

@@ -8,7 +8,7 @@ import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { assertGenerationBudget, assertWithinQuota } from '../usage/service';
 import { enqueueStep, type JobRow, publishProgress } from './engine';
-import { planSteps, stepDeadlineMs } from './plans';
+import { planSteps, stepDeadlineMs } from './kinds';
 import { MEDIA_MODELS, resolveMediaProvider } from './providers';
 import type { Capability, MediaProviderName } from './providers/types';
 import type { JobInput, JobSchema } from './schemas';
@@ -133,7 +133,12 @@ export async function jobView(services: Services, job: JobRow): Promise<JobView>
   const rows =
     ids.length > 0
       ? await services.db
-          .select({ id: mediaFiles.id, r2Key: mediaFiles.r2Key, name: mediaFiles.name })
+          .select({
+            id: mediaFiles.id,
+            r2Key: mediaFiles.r2Key,
+            name: mediaFiles.name,
+            offline: mediaFiles.offline,
+          })
           .from(mediaFiles)
           .where(and(inArray(mediaFiles.id, ids), eq(mediaFiles.userId, job.userId)))
       : [];
@@ -142,7 +147,12 @@ export async function jobView(services: Services, job: JobRow): Promise<JobView>
   for (const file of listed) {
     const row = byId.get(file.mediaId);
     if (!row) continue;
-    files.push({ ...file, name: row.name, url: await signedMediaUrl(services.secrets, row) });
+    files.push({
+      ...file,
+      name: row.name,
+      offline: row.offline,
+      url: await signedMediaUrl(services.secrets, row),
+    });
   }
   return {
     id: job.id,

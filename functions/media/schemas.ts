@@ -26,6 +26,9 @@ export const MediaFileSchema = z
     width: z.number().int().nullable(),
     height: z.number().int().nullable(),
     durationMs: z.number().int().nullable(),
+    offline: z
+      .boolean()
+      .openapi({ description: 'Made by WeBox’s offline generator, no AI provider called' }),
     url: z
       .string()
       .nullable()

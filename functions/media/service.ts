@@ -44,6 +44,7 @@ export interface MediaFile {
   width: number | null;
   height: number | null;
   durationMs: number | null;
+  offline: boolean;
   url: string | null;
   thumbnailUrl: string | null;
   createdAt: string;
@@ -175,6 +176,7 @@ export async function toMediaFile(secrets: Secrets, row: MediaFileRow): Promise<
     width: row.width,
     height: row.height,
     durationMs: row.durationMs,
+    offline: row.offline,
     url,
     thumbnailUrl,
     createdAt: row.createdAt.toISOString(),
@@ -201,6 +203,7 @@ export async function saveGeneratedFile(
     height?: number;
     durationMs?: number;
     thumbnail?: Uint8Array;
+    offline?: boolean;
   },
 ): Promise<MediaFileRow> {
   if (!/^[\w.-]+$/.test(args.keySuffix) || args.keySuffix.includes('..')) {
@@ -233,6 +236,7 @@ export async function saveGeneratedFile(
     height: args.height ?? measured.height,
     durationMs: args.durationMs ?? null,
     thumbnailKey,
+    offline: args.offline ?? false,
   };
   const [row] = await services.db
     .insert(mediaFiles)

@@ -122,6 +122,11 @@ describe('generation with the offline provider', () => {
     const voice = done.files.find((file) => file.role === 'voice');
     const board = done.files.find((file) => file.role === 'storyboard');
     expect(scenes).toHaveLength(3);
+    // Everything here came from the offline generators: each file says so, in its name too.
+    for (const file of done.files) {
+      expect(file.offline, file.role).toBe(true);
+      expect(file.name).toMatch(/-offline\.\w+$/);
+    }
     if (!voice || !board) throw new Error('missing voice or storyboard');
     expect(ascii(await download(voice), 0, 4)).toBe('RIFF');
     const storyboard = JSON.parse(new TextDecoder().decode(await download(board))) as {

@@ -68,7 +68,7 @@ describe('multi-step jobs', () => {
     }
   });
 
-  test('an ad drawn by Stability is not offline, and each visual is billed once', async () => {
+  test('an ad drawn by Stability with offline copy: each file and variant says which is offline', async () => {
     const user = await registerUser();
     const job = await startJob(user, {
       kind: 'ad',
@@ -82,6 +82,15 @@ describe('multi-step jobs', () => {
     const done = await waitForJob(user, job.id);
     expect(done.status, done.error ?? '').toBe('succeeded');
     expect(done.costMicros).toBeGreaterThan(0);
+    // The job as a whole is not offline, but its copy was written by the offline writer.
+    const variants = (done.data?.variants ?? []) as { headline: string; offline: boolean }[];
+    expect(variants).toHaveLength(2);
+    expect(variants.map((variant) => variant.offline)).toEqual([true, true]);
+    expect(done.files.map((file) => [file.role, file.offline])).toEqual([
+      ['image', false],
+      ['image', false],
+    ]);
+    for (const file of done.files) expect(file.name).not.toMatch(/-offline\./);
     const db = sql();
     try {
       const usage = await db`select provider, reference, cost_micros::int as cost from usage_events
@@ -94,6 +103,45 @@ describe('multi-step jobs', () => {
     } finally {
       await db.end();
     }
+  });
+
+  test('a short with an OpenAI voice and offline script and pictures labels each file', async () => {
+    const user = await registerUser();
+    await addOpenAiKey(user);
+    const job = await startJob(user, {
+      kind: 'short',
+      model: 'offline/offline-brief',
+      speechProvider: 'openai',
+      topic: 'Three tips to sleep better',
+      scenes: 3,
+      durationSeconds: 15,
+      language: 'en',
+    });
+    expect(job.offline).toBe(false);
+    const done = await waitForJob(user, job.id, undefined, 90_000);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    expect(done.data).toMatchObject({ scriptOffline: true });
+    const labels = done.files.map((file) => [
+      file.role,
+      file.offline,
+      /-offline\.\w+$/.test(file.name),
+    ]);
+    expect(labels).toEqual([
+      ['voice', false, false],
+      ['scene', true, true],
+      ['scene', true, true],
+      ['scene', true, true],
+      ['storyboard', true, true],
+    ]);
+    const media = await call(`/api/media/files/${done.files[0]?.mediaId}`, {
+      token: user.accessToken,
+    });
+    expect(media.status).toBe(200);
+    expect(await json<{ offline: boolean }>(media)).toMatchObject({ offline: false });
+    const scene = await call(`/api/media/files/${done.files[1]?.mediaId}`, {
+      token: user.accessToken,
+    });
+    expect(await json<{ offline: boolean; name: string }>(scene)).toMatchObject({ offline: true });
   });
 
   test('a provider callback needs our signature and only makes us poll sooner', async () => {

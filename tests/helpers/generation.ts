@@ -10,6 +10,8 @@ export interface JobFile {
   name: string;
   contentType: string;
   size: number;
+  /** Made by WeBox's offline generator (the name then ends in `-offline.ext`). */
+  offline: boolean;
   url: string;
 }
 
