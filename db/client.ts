@@ -2,8 +2,8 @@ import { Pool } from '@neondatabase/serverless';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNeon } from 'drizzle-orm/neon-serverless';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import * as schema from './schema';
 
 export { schema };
@@ -28,9 +28,13 @@ export function isNeonUrl(url: string): boolean {
 
 /**
  * Opens a database for one request (or one process). Neon URLs use the Neon serverless
- * driver (WebSocket, interactive transactions); anything else uses postgres.js over TCP,
- * which loads both under wrangler and in Node (node-postgres does not load in the
- * Workers vitest pool).
+ * driver (WebSocket, interactive transactions); anything else (local Postgres, Hyperdrive)
+ * uses node-postgres over TCP (`cloudflare:sockets` in a Worker, `net` in Node).
+ *
+ * node-postgres sends an unnamed statement's Parse, Bind, Describe, Execute and Sync in one
+ * write, so a query with parameters costs one round trip. (postgres.js without prepared
+ * statements sends Parse/Describe first and waits for the parameter types: two round trips
+ * per query, which is what issue 13 measured.)
  */
 export function openDatabase(url: string, options: { max?: number } = {}): DbHandle {
   if (isNeonUrl(url)) {
@@ -41,22 +45,18 @@ export function openDatabase(url: string, options: { max?: number } = {}): DbHan
       close: () => pool.end(),
     };
   }
-  const client = postgres(url, {
+  const pool = new pg.Pool({
+    connectionString: url,
     max: options.max ?? 1,
-    // The type catalogue query costs one round trip per connection and we use no custom types.
-    fetch_types: false,
-    // A connection lives for one request, so named statements would never be reused; and
-    // behind a pooler (or PGlite's socket, which shares one backend between connections)
-    // named statements from different clients can collide.
-    prepare: false,
-    connect_timeout: 5,
-    idle_timeout: 20,
-    onnotice: () => {},
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 20_000,
   });
+  // An idle connection that the server drops must not crash the isolate or the process.
+  pool.on('error', () => {});
   return {
-    db: drizzlePostgres({ client, schema }) as unknown as Database,
+    db: drizzleNodePostgres({ client: pool, schema }) as unknown as Database,
     driver: 'postgres',
-    close: () => client.end({ timeout: 1 }),
+    close: () => pool.end(),
   };
 }
 

@@ -194,12 +194,14 @@ export function copyName(name: string, locale: AgentLocale): string {
 
 /** The built-in agents in the caller's language, then the caller's own, most recent first. */
 export async function listAgents(services: Services, userId: string): Promise<AgentSummary[]> {
-  const locale = await userLocale(services, userId);
-  const rows = await services.db
-    .select()
-    .from(agents)
-    .where(eq(agents.ownerId, userId))
-    .orderBy(desc(agents.updatedAt), desc(agents.id));
+  const [locale, rows] = await Promise.all([
+    userLocale(services, userId),
+    services.db
+      .select()
+      .from(agents)
+      .where(eq(agents.ownerId, userId))
+      .orderBy(desc(agents.updatedAt), desc(agents.id)),
+  ]);
   return [
     ...BUILTIN_AGENTS.map((agent) => summary(builtinAgent(agent, locale))),
     ...rows.map((row) => summary(ownAgent(row, services.config.appOrigin))),

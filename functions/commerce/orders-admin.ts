@@ -81,19 +81,21 @@ export async function adminListOrders(
 ): Promise<AdminOrderPage> {
   const { db } = services;
   const where = filterConditions(query);
-  const [total] = await db
-    .select({ n: count() })
-    .from(orders)
-    .innerJoin(users, eq(users.id, orders.userId))
-    .where(where);
-  const rows = await db
-    .select(adminSelection)
-    .from(orders)
-    .innerJoin(users, eq(users.id, orders.userId))
-    .where(where)
-    .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(query.limit)
-    .offset((query.page - 1) * query.limit);
+  const [[total], rows] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(orders)
+      .innerJoin(users, eq(users.id, orders.userId))
+      .where(where),
+    db
+      .select(adminSelection)
+      .from(orders)
+      .innerJoin(users, eq(users.id, orders.userId))
+      .where(where)
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+  ]);
   return {
     items: rows.map(toAdminSummary),
     total: total?.n ?? 0,

@@ -150,14 +150,17 @@ export async function listOrders(
   query: { page: number; limit: number },
 ): Promise<OrderPage> {
   const { db } = services;
-  const [total] = await db.select({ n: count() }).from(orders).where(eq(orders.userId, userId));
-  const rows = await db
-    .select({ order: orders, itemCount: itemCountSql })
-    .from(orders)
-    .where(eq(orders.userId, userId))
-    .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(query.limit)
-    .offset((query.page - 1) * query.limit);
+  // Count and page side by side: one round trip before the page answers.
+  const [[total], rows] = await Promise.all([
+    db.select({ n: count() }).from(orders).where(eq(orders.userId, userId)),
+    db
+      .select({ order: orders, itemCount: itemCountSql })
+      .from(orders)
+      .where(eq(orders.userId, userId))
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+  ]);
   return {
     items: rows.map((row) => toSummary(row.order, row.itemCount)),
     total: total?.n ?? 0,

@@ -1,12 +1,12 @@
-import { and, eq } from 'drizzle-orm';
-import { orders, webhookEvents } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { orders } from '../../db/schema';
 import { afterFulfilment, fulfilOrder, recordRefund } from '../commerce/fulfilment';
 import { storeInvoicePdf } from '../commerce/invoices';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { decimalToMinor } from './money';
 import { type PaypalApi, paypalApi, paypalCall, verifyPaypalWebhook } from './paypal';
-import type { WebhookResult } from './stripe-webhooks';
+import { recordAndApply, type WebhookResult } from './webhook-events';
 
 interface PaypalMoney {
   currency_code: string;
@@ -66,59 +66,61 @@ export async function handlePaypalWebhook(
   const refundedOrder =
     event.event_type === 'PAYMENT.CAPTURE.REFUNDED' ? await refundOrderId(api, event) : null;
   const after: Array<() => void> = [];
-  const result = await services.db.transaction(async (tx) => {
-    const fresh = await tx
-      .insert(webhookEvents)
-      .values({ provider: 'paypal', eventId: event.id, type: event.event_type })
-      .onConflictDoNothing()
-      .returning({ eventId: webhookEvents.eventId });
-    if (fresh.length === 0) return { duplicate: true, outcome: 'already processed' };
-    let outcome = 'ignored: event type not handled';
-    const resource = event.resource;
-    if (event.event_type === 'PAYMENT.CAPTURE.COMPLETED' && resource?.amount) {
-      const orderId = resource.custom_id;
-      const [order] =
-        orderId && UUID.test(orderId)
-          ? await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId))
-          : [];
-      if (!order) {
-        outcome = 'ignored: unknown order';
-      } else {
-        const done = await fulfilOrder(tx, order.id, {
-          actor: 'paypal',
-          amountMinor: decimalToMinor(resource.amount.value, resource.amount.currency_code),
-          currency: resource.amount.currency_code,
-          providerRef: resource.supplementary_data?.related_ids?.order_id,
-          note: `PayPal ${event.event_type} ${event.id}`,
-        });
-        after.push(() => afterFulfilment(services, done));
-        outcome = done.kind;
-      }
-    } else if (event.event_type === 'PAYMENT.CAPTURE.REFUNDED' && resource?.id && resource.amount) {
-      if (!refundedOrder || !UUID.test(refundedOrder)) {
-        outcome = 'ignored: unknown order';
-      } else {
-        const done = await recordRefund(tx, {
-          orderId: refundedOrder,
-          provider: 'paypal',
-          providerRef: resource.id,
-          amountMinor: decimalToMinor(resource.amount.value, resource.amount.currency_code),
-          reason: 'Refunded on PayPal',
-          actor: 'paypal',
-        });
-        if (done.kind === 'recorded') {
-          const creditNoteId = done.creditNoteId;
-          after.push(() => services.background(storeInvoicePdf(services, creditNoteId)));
+  const handled =
+    event.event_type === 'PAYMENT.CAPTURE.COMPLETED' ||
+    event.event_type === 'PAYMENT.CAPTURE.REFUNDED';
+  const id = event.id;
+  const result = await recordAndApply(
+    services,
+    { provider: 'paypal', id, type: event.event_type, handled },
+    async (tx) => {
+      let outcome = 'ignored: event type not handled';
+      const resource = event.resource;
+      if (event.event_type === 'PAYMENT.CAPTURE.COMPLETED' && resource?.amount) {
+        const orderId = resource.custom_id;
+        const [order] =
+          orderId && UUID.test(orderId)
+            ? await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, orderId))
+            : [];
+        if (!order) {
+          outcome = 'ignored: unknown order';
+        } else {
+          const done = await fulfilOrder(tx, order.id, {
+            actor: 'paypal',
+            amountMinor: decimalToMinor(resource.amount.value, resource.amount.currency_code),
+            currency: resource.amount.currency_code,
+            providerRef: resource.supplementary_data?.related_ids?.order_id,
+            note: `PayPal ${event.event_type} ${event.id}`,
+          });
+          after.push(() => afterFulfilment(services, done));
+          outcome = done.kind;
         }
-        outcome = done.kind;
+      } else if (
+        event.event_type === 'PAYMENT.CAPTURE.REFUNDED' &&
+        resource?.id &&
+        resource.amount
+      ) {
+        if (!refundedOrder || !UUID.test(refundedOrder)) {
+          outcome = 'ignored: unknown order';
+        } else {
+          const done = await recordRefund(tx, {
+            orderId: refundedOrder,
+            provider: 'paypal',
+            providerRef: resource.id,
+            amountMinor: decimalToMinor(resource.amount.value, resource.amount.currency_code),
+            reason: 'Refunded on PayPal',
+            actor: 'paypal',
+          });
+          if (done.kind === 'recorded') {
+            const creditNoteId = done.creditNoteId;
+            after.push(() => services.background(storeInvoicePdf(services, creditNoteId)));
+          }
+          outcome = done.kind;
+        }
       }
-    }
-    await tx
-      .update(webhookEvents)
-      .set({ processedAt: new Date() })
-      .where(and(eq(webhookEvents.provider, 'paypal'), eq(webhookEvents.eventId, event.id)));
-    return { duplicate: false, outcome };
-  });
+      return outcome;
+    },
+  );
   for (const run of after) run();
   services.logger.info('paypal webhook', { eventId: event.id, type: event.event_type, ...result });
   return { received: true, ...result };

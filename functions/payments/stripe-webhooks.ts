@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Transaction } from '../../db/client';
-import { orders, webhookEvents } from '../../db/schema';
+import { orders } from '../../db/schema';
 import {
   addOrderEvent,
   afterFulfilment,
@@ -13,13 +13,22 @@ import { storeInvoicePdf } from '../commerce/invoices';
 import { applySubscriptionEvent } from '../commerce/plans';
 import type { Services } from '../platform/env';
 import { notConfigured, type Stripe, stripeCall, stripeClient, verifyStripeEvent } from './stripe';
+import { recordAndApply, type WebhookResult } from './webhook-events';
 
-export interface WebhookResult {
-  received: true;
-  duplicate: boolean;
-  /** What the event did, for the logs and the tests. */
-  outcome: string;
-}
+export type { WebhookResult };
+
+/** The event types `apply` acts on; any other is recorded and acknowledged. */
+const HANDLED = new Set<string>([
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'checkout.session.expired',
+  'charge.refunded',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+]);
 
 /** Work to run once the transaction committed (PDFs, e-mails). */
 type AfterCommit = Array<(services: Services) => void>;
@@ -195,20 +204,11 @@ export async function handleStripeWebhook(
       ? await chargeFacts(services, event.data.object)
       : { orderId: null, refunds: [] };
   const after: AfterCommit = [];
-  const result = await services.db.transaction(async (tx) => {
-    const fresh = await tx
-      .insert(webhookEvents)
-      .values({ provider: 'stripe', eventId: event.id, type: event.type })
-      .onConflictDoNothing()
-      .returning({ eventId: webhookEvents.eventId });
-    if (fresh.length === 0) return { duplicate: true, outcome: 'already processed' };
-    const outcome = await apply(tx, event, charged, after);
-    await tx
-      .update(webhookEvents)
-      .set({ processedAt: new Date() })
-      .where(and(eq(webhookEvents.provider, 'stripe'), eq(webhookEvents.eventId, event.id)));
-    return { duplicate: false, outcome };
-  });
+  const result = await recordAndApply(
+    services,
+    { provider: 'stripe', id: event.id, type: event.type, handled: HANDLED.has(event.type) },
+    (tx) => apply(tx, event, charged, after),
+  );
   for (const run of after) run(services);
   services.logger.info('stripe webhook', { eventId: event.id, type: event.type, ...result });
   return { received: true, ...result };

@@ -204,6 +204,12 @@ export interface PgProxyOptions {
   mode?: 'relay' | 'pool';
   /** Idle upstream connections kept per start-up packet in `pool` mode. */
   maxIdle?: number;
+  /**
+   * Warm spares kept per start-up packet in `pool` mode, opened in the background once a
+   * client has shown its start-up packet (Hyperdrive keeps its origin pool warm the same way).
+   * Only for servers that need no password (trust auth, as locally).
+   */
+  minIdle?: number;
 }
 
 export interface PgProxy {
@@ -235,8 +241,10 @@ export async function startPgProxy(opts: PgProxyOptions): Promise<PgProxy> {
   const { recorder } = opts;
   const pooled = opts.mode === 'pool';
   const maxIdle = opts.maxIdle ?? 8;
+  const minIdle = pooled ? Math.min(opts.minIdle ?? 4, maxIdle) : 0;
   const sockets = new Set<Socket>();
   const idle = new Map<string, Upstream[]>();
+  const warming = new Map<string, number>();
 
   const dial = (): Upstream => {
     const socket = createConnection(opts.upstream);
@@ -261,6 +269,46 @@ export async function startPgProxy(opts: PgProxyOptions): Promise<PgProxy> {
     socket.on('error', gone);
     socket.on('close', gone);
     return upstream;
+  };
+
+  /** Tops the idle list of `key` up to `minIdle`, off any request's path (not recorded). */
+  const replenish = (key: string) => {
+    const have = (idle.get(key)?.length ?? 0) + (warming.get(key) ?? 0);
+    for (let i = have; i < minIdle; i++) {
+      warming.set(key, (warming.get(key) ?? 0) + 1);
+      const target = dial();
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        warming.set(key, Math.max(0, (warming.get(key) ?? 1) - 1));
+      };
+      target.onGone = settle;
+      target.deliver = (chunk) =>
+        target.messages.push(chunk, (type, body) => {
+          const authOk = type === 'R' && body.readInt32BE(0) === 0;
+          if ((type === 'R' && !authOk) || type === 'E') {
+            // A password is asked (or the start-up failed): this server cannot be warmed blind.
+            settle();
+            target.socket.destroy();
+            return;
+          }
+          if (authOk) target.greeting = [];
+          target.greeting.push(frame(type, body));
+          if (type !== 'Z') return;
+          target.status = String.fromCharCode(body[0] ?? 73);
+          target.greeted = true;
+          target.deliver = undefined;
+          target.onGone = undefined;
+          settle();
+          const list = idle.get(key) ?? [];
+          if (list.length < maxIdle) {
+            list.push(target);
+            idle.set(key, list);
+          } else target.socket.destroy();
+        });
+      target.toServer.write(untypedFrame(Buffer.from(key, 'hex')));
+    }
   };
 
   const serve = (client: Socket) => {
@@ -311,6 +359,7 @@ export async function startPgProxy(opts: PgProxyOptions): Promise<PgProxy> {
         if (type === 'startup') {
           key = body.toString('hex');
           const warm = pooled ? idle.get(key)?.pop() : undefined;
+          if (pooled) replenish(key);
           if (warm) {
             attach(warm);
             // Answered at the edge: no far round trip.
