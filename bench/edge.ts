@@ -3,7 +3,9 @@
  * proxies (tools/dev-services/round-trips.ts), placed 0, 25 and 100 ms away one way, and the
  * latency (p50/p99 over BENCH_RUNS runs, 30 by default) of the account and page-opening paths.
  * BENCH_PG_MODE=relay makes every Worker connection dial Postgres (no Hyperdrive stand-in).
- * Not measured yet: site send → first token, /v1 over a bare relay, throughput, start-up, size.
+ * Site send → first token is the site's path (POST the message, read its SSE stream until the
+ * first `delta`) with the offline model, whose first token leaves at once: what is measured is
+ * WeBox's own overhead. Not measured yet: /v1 over a bare relay, throughput, start-up, size.
  */
 import { randomBytes } from 'node:crypto';
 import { fmt, json, onExit, percentile, progress, runBench, startBenchStack } from './harness';
@@ -52,10 +54,79 @@ runBench(async () => {
     ['media page: GET /api/media/files', get('/api/media/files?limit=48')],
     ['shop page: GET /api/product-categories', get('/api/product-categories?locale=en')],
   ];
+  /** A fresh account and conversation per distance: sends are rate limited to 30 a minute. */
+  const newConversation = async () => {
+    const who = await json<{ accessToken: string }>(
+      await call('/api/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: `bench.${randomBytes(5).toString('hex')}@example.com`,
+          password: PASSWORD,
+          name: 'Bench',
+        }),
+      }),
+      'register',
+    );
+    const auth = { authorization: `Bearer ${who.accessToken}` };
+    const created = await json<{ id: string }>(
+      await call('/api/conversations', {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{}',
+      }),
+      'create conversation',
+    );
+    return { id: created.id, auth };
+  };
+  const SENDS = Math.min(RUNS, 29);
+  /** Resolves with the time of the first `delta` event; the rest of the stream is drained. */
+  const sendToFirstToken = async (conversation: {
+    id: string;
+    auth: Record<string, string>;
+  }): Promise<number> => {
+    const bearer = conversation.auth;
+    const started = performance.now();
+    const sent = await json<{ streamUrl: string }>(
+      await call(`/api/conversations/${conversation.id}/messages`, {
+        method: 'POST',
+        headers: { ...bearer, 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'Hello', model: 'offline/offline-brief' }),
+      }),
+      'send',
+    );
+    const stream = await call(sent.streamUrl, { headers: bearer });
+    if (!stream.body) throw new Error('send: no stream');
+    const reader = stream.body.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    let firstToken: number | undefined;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+      if (firstToken === undefined && /event: delta\n/.test(text)) {
+        firstToken = performance.now() - started;
+      }
+      if (/event: (done|error)\n/.test(text)) break;
+    }
+    await reader.cancel().catch(() => {});
+    if (firstToken === undefined) throw new Error(`send: no token in ${text.slice(0, 200)}`);
+    return firstToken;
+  };
   const rows: string[] = [];
   for (const distance of DISTANCES) {
     await setDelay(distance);
     progress(`Postgres and Redis ${distance} ms away one way (${mode})`);
+    const sends: number[] = [];
+    const conversation = await newConversation();
+    for (let i = 0; i <= SENDS; i++) {
+      const ms = await sendToFirstToken(conversation);
+      if (i > 0) sends.push(ms);
+    }
+    sends.sort((a, b) => a - b);
+    rows.push(
+      `| site chat: send → first token (offline model) | ${distance} ms | ${fmt(percentile(sends, 50))} ms | ${fmt(percentile(sends, 99))} ms |`,
+    );
     for (const [name, request] of paths) {
       const times: number[] = [];
       // one warm-up run, then RUNS measured

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPgProxy } from '../../tools/dev-services/pg-proxy';
@@ -88,6 +89,32 @@ describe('the Postgres round-trip proxy', () => {
     const texts = report(recorder, from, recorder.now()).postgres.exchanges.map((e) => e.text[0]);
     const q = ['select $1::int as n', '(bind, execute) select $1::int as n'];
     expect(texts).toEqual(['(start-up)', ...q, ...q, ...q]);
+  });
+
+  it('pool mode: warm spares answer a second concurrent start-up without a far round trip', async () => {
+    const first = connect(poolUrl);
+    await first`select 1 as n`;
+    // the spares are opened in the background once the proxy has seen a start-up packet
+    await new Promise((r) => setTimeout(r, 300));
+    const from = recorder.now();
+    const second = connect(poolUrl);
+    const [row] = await second`select ${7}::int as n`;
+    expect(row?.n).toBe(7);
+    const texts = report(recorder, from, recorder.now()).postgres.exchanges.map((e) => e.text[0]);
+    expect(texts).not.toContain('(start-up)');
+    await Promise.all([first.end(), second.end()]);
+  });
+
+  it('node-postgres sends a parameterised query in one exchange (parse, bind, execute, sync)', async () => {
+    const client = new pg.Client({ connectionString: poolUrl });
+    await client.connect();
+    const from = recorder.now();
+    const { rows } = await client.query('select $1::int as n', [5]);
+    expect(rows[0]?.n).toBe(5);
+    const window = report(recorder, from, recorder.now()).postgres;
+    expect(window.exchanges.map((e) => e.text[0])).toEqual(['select $1::int as n']);
+    expect(window.roundTrips).toBe(1);
+    await client.end();
   });
 
   it('pool mode: concurrent clients get their own upstream connection', async () => {
