@@ -387,7 +387,7 @@ describe('marketplace, cart, checkout and orders in the browser', () => {
     await form.getByLabel('Total uses (optional)').fill('50');
     await form.getByRole('button', { name: 'Create' }).click();
     await page.getByText(`The code ${code} was created.`).waitFor(TIMEOUT);
-    const row = page.locator(`tr[data-code="${code}"]`);
+    const row = page.getByRole('row', { name: new RegExp(code) });
     await row.getByText('−15 %').waitFor(TIMEOUT);
     await row.getByText('0 / 50').waitFor(TIMEOUT);
 
