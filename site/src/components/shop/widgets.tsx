@@ -1,9 +1,11 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ApiProblem } from '../../api/client';
 import { type Product, type ProductKind, setWishlisted } from '../../api/shop';
 import { authed, useSession } from '../../auth';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link } from '../../router';
+import { EmptyState } from '../../ui/empty-state';
 import { attempt, formatMoney, signInFirst, useCartCount } from './shop';
 
 export const KIND_KEYS: Record<ProductKind, MessageKey> = {
@@ -164,5 +166,23 @@ export function ShopLinks() {
         </Link>
       )}
     </nav>
+  );
+}
+
+/** A shop list's empty state (cart, orders, wishlist) with a link back to the marketplace. */
+export function BrowseEmpty({ children }: { children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <div class="card">
+      <EmptyState
+        action={
+          <Link href="/marketplace" class="button">
+            {t('shop.cart.browse')}
+          </Link>
+        }
+      >
+        {children}
+      </EmptyState>
+    </div>
   );
 }
