@@ -13,7 +13,7 @@ import {
 } from '../api/shop';
 import { authed, useSession } from '../auth';
 import { ProblemAlert } from '../components/form';
-import { asShopper, attempt, formatDate, noteCart, signInFirst } from '../components/shop/shop';
+import { asShopper, noteCart, signInFirst } from '../components/shop/shop';
 import {
   KIND_KEYS,
   Money,
@@ -25,6 +25,7 @@ import {
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
+import { attempt, Field, formatDate, usePageTitle, useResource } from '../ui';
 
 /** Highest quantity one cart line takes (the cart's own limit). */
 const MAX_QUANTITY = 99;
@@ -114,17 +115,15 @@ function ReviewForm({
       )}
       {problem && <ProblemAlert problem={problem} other={[]} />}
       <StarInput value={rating} onValue={setRating} />
-      <div class="field">
-        <label for="review-text">{t('shop.review.text')}</label>
-        <textarea
-          id="review-text"
-          class="shop-textarea"
-          rows={4}
-          maxLength={REVIEW_MAX}
-          value={text}
-          onInput={(event) => setText(event.currentTarget.value)}
-        />
-      </div>
+      <Field
+        id="review-text"
+        kind="textarea"
+        label={t('shop.review.text')}
+        rows={4}
+        maxLength={REVIEW_MAX}
+        value={text}
+        onValue={setText}
+      />
       <button type="submit" class="button" disabled={pending || rating === 0}>
         {pending ? t('shop.saving') : t('shop.review.submit')}
       </button>
@@ -240,21 +239,17 @@ export function ProductPage({ slug }: { slug: string }) {
   const { t, lang } = useI18n();
   const session = useSession();
   const signedIn = session.status === 'signed-in';
-  const [product, setProduct] = useState<Product | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const loaded = useResource(() => getProduct(slug, lang), [slug, lang]);
+  const product = loaded.data;
+  const [actionProblem, setProblem] = useState<ApiProblem | null>(null);
+  const problem = actionProblem ?? loaded.problem;
   const [image, setImage] = useState(0);
   const [quantity, setQuantity] = useState(1);
   const [wished, setWished] = useState(false);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<number | null>(null);
 
-  useEffect(() => {
-    void attempt(async () => setProduct(await getProduct(slug, lang)), setProblem);
-  }, [slug, lang]);
-
-  useEffect(() => {
-    if (product) document.title = `${product.name} · WeBox`;
-  }, [product]);
+  usePageTitle(product?.name ?? t('area.marketplace'));
 
   useEffect(() => {
     if (!product || !signedIn) return;
@@ -366,22 +361,20 @@ export function ProductPage({ slug }: { slug: string }) {
               void add(product);
             }}
           >
-            <div class="field">
-              <label for="product-quantity">{t('shop.quantity')}</label>
-              <input
-                id="product-quantity"
-                type="number"
-                class="shop-qty-input"
-                min={1}
-                max={max}
-                value={quantity}
-                disabled={soldOut || max === 1}
-                onInput={(event) => {
-                  const value = Math.floor(Number(event.currentTarget.value));
-                  setQuantity(Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : 1);
-                }}
-              />
-            </div>
+            <Field
+              id="product-quantity"
+              kind="number"
+              class="shop-qty-field"
+              label={t('shop.quantity')}
+              min={1}
+              max={max}
+              value={String(quantity)}
+              disabled={soldOut || max === 1}
+              onValue={(text) => {
+                const value = Math.floor(Number(text));
+                setQuantity(Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : 1);
+              }}
+            />
             <button
               type="submit"
               class="button button-primary button-inline"

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiProblem } from '../api/client';
-import { addToCart, getWishlist, setWishlisted, type WishlistItem } from '../api/shop';
+import { addToCart, getWishlist, setWishlisted } from '../api/shop';
 import { authed } from '../auth';
 import { ProblemAlert } from '../components/form';
-import { attempt, formatDate, noteCart } from '../components/shop/shop';
+import { noteCart } from '../components/shop/shop';
 import {
+  BrowseEmpty,
   Money,
   ProductImage,
   productHref,
@@ -13,33 +12,17 @@ import {
 } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { formatDate, usePageTitle, useResource } from '../ui';
+import { useRowActions } from '../ui/row-actions';
 
 /** The signed-in user's wishlist: open, add to the cart, or remove each product. */
 export function WishlistPage() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<WishlistItem[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('shop.wishlist.title')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    void attempt(
-      async () => setItems(await authed((token) => getWishlist(token, lang))),
-      setProblem,
-    );
-  }, [lang]);
-
-  async function run(id: string, action: () => Promise<void>) {
-    setBusy(id);
-    setProblem(null);
-    setMessage(null);
-    await attempt(action, setProblem);
-    setBusy(null);
-  }
+  usePageTitle(t('shop.wishlist.title'));
+  const wishlist = useResource(() => authed((token) => getWishlist(token, lang)), [lang]);
+  const items = wishlist.data;
+  const { busy, run, message, setMessage, ...actions } = useRowActions();
+  const problem = actions.problem ?? wishlist.problem;
 
   return (
     <div class="page shop-page">
@@ -56,12 +39,7 @@ export function WishlistPage() {
       {items === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : items.length === 0 ? (
-        <div class="card">
-          <p>{t('shop.wishlist.empty')}</p>
-          <Link href="/marketplace" class="button">
-            {t('shop.cart.browse')}
-          </Link>
-        </div>
+        <BrowseEmpty>{t('shop.wishlist.empty')}</BrowseEmpty>
       ) : (
         <ul class="card shop-lines" aria-label={t('shop.wishlist.title')}>
           {items.map(({ product, available, addedAt }) => (
@@ -111,7 +89,7 @@ export function WishlistPage() {
                     onClick={() =>
                       void run(product.id, async () => {
                         await authed((token) => setWishlisted(token, product.id, false));
-                        setItems(
+                        wishlist.setData(
                           (list) => list?.filter((item) => item.product.id !== product.id) ?? null,
                         );
                         setMessage(t('shop.wishlist.removed', { name: product.name }));
