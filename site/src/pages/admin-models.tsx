@@ -2,8 +2,16 @@ import { useState } from 'preact/hooks';
 import { type AdminModel, adminListModels, adminUpdateModel } from '../api/models';
 import { authed } from '../auth';
 import { ProblemAlert } from '../components/form';
-import { useI18n } from '../i18n';
-import { attempt, DataTable, formatNumber, usePageTitle, useResource } from '../ui';
+import { type MessageKey, useI18n } from '../i18n';
+import {
+  attempt,
+  type Column,
+  DataTable,
+  formatNumber,
+  Toast,
+  usePageTitle,
+  useResource,
+} from '../ui';
 import { useRowActions } from '../ui/row-actions';
 
 interface Draft {
@@ -18,6 +26,27 @@ function toMicros(text: string): number | null {
   if (!text.trim() || !Number.isFinite(value) || value < 0) return null;
   return Math.round(value * 1_000_000);
 }
+
+/** The two price columns: input and output tokens, per million, in dollars. */
+const PRICE_COLUMNS = [
+  {
+    key: 'input',
+    header: 'adminModels.input',
+    label: 'adminModels.inputPrice',
+    dollars: 'inputPriceDollars',
+  },
+  {
+    key: 'output',
+    header: 'adminModels.output',
+    label: 'adminModels.outputPrice',
+    dollars: 'outputPriceDollars',
+  },
+] as const satisfies ReadonlyArray<{
+  key: 'input' | 'output';
+  header: MessageKey;
+  label: MessageKey;
+  dollars: keyof AdminModel;
+}>;
 
 /** A price typed in a table cell, named by its aria-label (the column says what it is). */
 function PriceInput({
@@ -95,11 +124,7 @@ export function AdminModelsPage() {
       <h1 tabIndex={-1}>{t('area.adminModels')}</h1>
       <p class="muted">{t('adminModels.intro')}</p>
       {shownProblem && <ProblemAlert problem={shownProblem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
+      {message && <Toast>{message}</Toast>}
       {models.data === null ? (
         !shownProblem && <p role="status">{t('app.loading')}</p>
       ) : (
@@ -140,36 +165,23 @@ export function AdminModelsPage() {
                 numeric: true,
                 cell: (model) => formatNumber(model.contextWindow, lang),
               },
-              {
-                key: 'input',
-                header: t('adminModels.input'),
-                numeric: true,
-                cell: (model) =>
-                  editing === model.id ? (
-                    <PriceInput
-                      label={t('adminModels.inputPrice', { name: model.displayName })}
-                      value={draft.input}
-                      onValue={(input) => setDraft({ ...draft, input })}
-                    />
-                  ) : (
-                    price.format(model.inputPriceDollars)
-                  ),
-              },
-              {
-                key: 'output',
-                header: t('adminModels.output'),
-                numeric: true,
-                cell: (model) =>
-                  editing === model.id ? (
-                    <PriceInput
-                      label={t('adminModels.outputPrice', { name: model.displayName })}
-                      value={draft.output}
-                      onValue={(output) => setDraft({ ...draft, output })}
-                    />
-                  ) : (
-                    price.format(model.outputPriceDollars)
-                  ),
-              },
+              ...PRICE_COLUMNS.map(
+                (column): Column<AdminModel> => ({
+                  key: column.key,
+                  header: t(column.header),
+                  numeric: true,
+                  cell: (model) =>
+                    editing === model.id ? (
+                      <PriceInput
+                        label={t(column.label, { name: model.displayName })}
+                        value={draft[column.key]}
+                        onValue={(value) => setDraft({ ...draft, [column.key]: value })}
+                      />
+                    ) : (
+                      price.format(model[column.dollars])
+                    ),
+                }),
+              ),
               {
                 key: 'capabilities',
                 header: t('adminModels.capabilities'),

@@ -31,6 +31,7 @@ import {
   FilterBar,
   formatDate,
   formatMoney,
+  Toast,
   usePageTitle,
   useResource,
 } from '../ui';
@@ -140,11 +141,7 @@ function AdminOrder({
           <StatusBadge status={order.status} />
         </h2>
         {problem && <ProblemAlert problem={problem} other={[]} />}
-        {message && (
-          <p class="alert alert-info" role="status">
-            {message}
-          </p>
-        )}
+        {message && <Toast>{message}</Toast>}
         <Facts
           items={[
             {

@@ -7,7 +7,6 @@ import {
   adminListProducts,
   adminUpdateProduct,
   adminUploadProductImage,
-  listCategories,
   PRODUCT_KINDS,
   type ProductInput,
   type ProductKind,
@@ -28,15 +27,7 @@ import { minorToInput, parseMoney } from '../components/shop/shop';
 import { KIND_KEYS, ProductImage, productHref } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
-import {
-  attempt,
-  DataTable,
-  Field,
-  FilterBar,
-  formatMoney,
-  usePageTitle,
-  useResource,
-} from '../ui';
+import { attempt, DataTable, Field, FilterBar, formatMoney, useResource } from '../ui';
 import { useRowActions } from '../ui/row-actions';
 
 const FIELDS = [
@@ -388,13 +379,11 @@ function ImageManager({
 /** The catalog for administrators: every product, create and edit, on/off sale, images. */
 export function AdminProductsPage() {
   const { t, lang } = useI18n();
-  usePageTitle(t('shop.admin.productsTitle'));
   const [status, setStatus] = useState<ProductStatusFilter>('all');
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [editing, setEditing] = useState<AdminProduct | 'new' | null>(null);
   const actions = useRowActions();
-  const categories = useResource(() => listCategories(lang), [lang]);
   const products = useResource(
     () => authed((token) => adminListProducts(token, { status, q: query || undefined }, lang)),
     [status, query, lang],
@@ -405,7 +394,7 @@ export function AdminProductsPage() {
   }
 
   const editedProduct = editing !== null && editing !== 'new' ? editing : null;
-  const problem = actions.problem ?? products.problem ?? categories.problem;
+  const problem = actions.problem ?? products.problem;
 
   return (
     <AdminEditorPage
@@ -413,25 +402,17 @@ export function AdminProductsPage() {
       problem={problem}
       message={actions.message}
       newLabel={t('shop.admin.new')}
-      onNew={() => setEditing('new')}
-      form={
-        editing && (
-          <ProductForm
-            key={editedProduct?.id ?? 'new'}
-            item={editedProduct}
-            categories={categories.data ?? []}
-            onCancel={() => setEditing(null)}
-            onSaved={(saved, created) => {
-              replace(saved);
-              actions.setMessage(
-                t(created ? 'shop.admin.created' : 'shop.admin.saved', { name: saved.nameEn }),
-              );
-              // A new product stays open so its images can be added at once.
-              setEditing(created ? saved : null);
-            }}
-          />
-        )
-      }
+      editing={editing}
+      onEdit={setEditing}
+      Form={ProductForm}
+      onSaved={(saved, created) => {
+        replace(saved);
+        actions.setMessage(
+          t(created ? 'shop.admin.created' : 'shop.admin.saved', { name: saved.nameEn }),
+        );
+        // A new product stays open so its images can be added at once.
+        return created ? saved : null;
+      }}
     >
       {editedProduct && (
         <ImageManager

@@ -5,7 +5,6 @@ import {
   adminListPromos,
   adminPromoStats,
   adminUpdatePromo,
-  listCategories,
   PROMO_KINDS,
   type PromoCode,
   type PromoInput,
@@ -30,9 +29,9 @@ import {
   formatMoney,
   fromLocalInput,
   toLocalInput,
-  usePageTitle,
   useResource,
 } from '../ui';
+import { Facts } from '../ui/facts';
 import { useRowActions } from '../ui/row-actions';
 
 const FIELDS = [
@@ -240,30 +239,36 @@ function PromoForm({ item: promo, categories, onSaved, onCancel }: EditorProps<P
 
 function StatsPanel({ stats, onClose }: { stats: Stats; onClose(): void }) {
   const { t, lang } = useI18n();
-  const facts: Array<[MessageKey, string | number]> = [
-    ['shop.promos.uses', stats.maxUses === null ? stats.uses : `${stats.uses} / ${stats.maxUses}`],
-    [
-      'shop.promos.remaining',
-      stats.remaining === null ? t('shop.promos.unlimited') : stats.remaining,
-    ],
-    ['shop.promos.discountGiven', formatMoney(stats.totalDiscountMinor, stats.currency, lang)],
-    [
-      'shop.promos.orders',
-      t('shop.promos.ordersPaid', { total: stats.orders.total, paid: stats.orders.paid }),
-    ],
-    ['shop.promos.lastUsed', stats.lastRedeemedAt ? formatDate(stats.lastRedeemedAt, lang) : '—'],
-  ];
   return (
     <section class="card" aria-labelledby="promo-stats-title">
       <h2 id="promo-stats-title">{t('shop.promos.statsOf', { code: stats.code })}</h2>
-      <dl class="facts">
-        {facts.map(([key, value]) => (
-          <div key={key}>
-            <dt>{t(key)}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts
+        items={[
+          {
+            label: t('shop.promos.uses'),
+            value: stats.maxUses === null ? stats.uses : `${stats.uses} / ${stats.maxUses}`,
+          },
+          {
+            label: t('shop.promos.remaining'),
+            value: stats.remaining === null ? t('shop.promos.unlimited') : stats.remaining,
+          },
+          {
+            label: t('shop.promos.discountGiven'),
+            value: formatMoney(stats.totalDiscountMinor, stats.currency, lang),
+          },
+          {
+            label: t('shop.promos.orders'),
+            value: t('shop.promos.ordersPaid', {
+              total: stats.orders.total,
+              paid: stats.orders.paid,
+            }),
+          },
+          {
+            label: t('shop.promos.lastUsed'),
+            value: stats.lastRedeemedAt ? formatDate(stats.lastRedeemedAt, lang) : '—',
+          },
+        ]}
+      />
       <button type="button" class="button" onClick={onClose}>
         {t('shop.close')}
       </button>
@@ -274,14 +279,12 @@ function StatsPanel({ stats, onClose }: { stats: Stats; onClose(): void }) {
 /** Promo codes for administrators: create, edit, withdraw, delete unused ones, statistics. */
 export function AdminPromosPage() {
   const { t, lang } = useI18n();
-  usePageTitle(t('shop.promos.title'));
   const promos = useResource(() => authed(adminListPromos), []);
-  const categories = useResource(() => listCategories(lang), [lang]);
   const [editing, setEditing] = useState<PromoCode | 'new' | null>(null);
   const [stats, setStats] = useState<Stats | null>(null);
   const actions = useRowActions();
   const { busy, run } = actions;
-  const problem = actions.problem ?? promos.problem ?? categories.problem;
+  const problem = actions.problem ?? promos.problem;
 
   const replace = (saved: PromoCode) => promos.setData((list) => replaced(list, saved));
 
@@ -303,24 +306,16 @@ export function AdminPromosPage() {
       problem={problem}
       message={actions.message}
       newLabel={t('shop.promos.new')}
-      onNew={() => setEditing('new')}
-      form={
-        editing && (
-          <PromoForm
-            key={editing === 'new' ? 'new' : editing.id}
-            item={editing === 'new' ? null : editing}
-            categories={categories.data ?? []}
-            onCancel={() => setEditing(null)}
-            onSaved={(saved, created) => {
-              replace(saved);
-              setEditing(null);
-              actions.setMessage(
-                t(created ? 'shop.promos.created' : 'shop.promos.saved', { code: saved.code }),
-              );
-            }}
-          />
-        )
-      }
+      editing={editing}
+      onEdit={setEditing}
+      Form={PromoForm}
+      onSaved={(saved, created) => {
+        replace(saved);
+        actions.setMessage(
+          t(created ? 'shop.promos.created' : 'shop.promos.saved', { code: saved.code }),
+        );
+        return null;
+      }}
     >
       {stats && <StatsPanel stats={stats} onClose={() => setStats(null)} />}
       {promos.data === null ? (

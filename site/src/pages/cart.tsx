@@ -25,11 +25,11 @@ import {
   Money,
   ProductImage,
   productHref,
-  ShopLinks,
+  ShopPage,
 } from '../components/shop/widgets';
 import { type Lang, type translate, useI18n } from '../i18n';
 import { Link, navigate } from '../router';
-import { attempt, Field, formatMoney, Toast, usePageTitle } from '../ui';
+import { attempt, Field, formatMoney, Toast } from '../ui';
 
 const MAX_QUANTITY = 99;
 
@@ -203,8 +203,6 @@ export function CartPage() {
   const [promoMessage, setPromoMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [promoBusy, setPromoBusy] = useState(false);
 
-  usePageTitle(t('shop.cart.title'));
-
   /** Shows a cart, with the saved promo code's discount when it still applies. */
   async function show(base: CartView, token: string | null) {
     const saved = savedPromo();
@@ -294,11 +292,7 @@ export function CartPage() {
 
   const empty = cart !== null && cart.lines.length === 0;
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.cart.title')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('shop.cart.title')}>
       {problem && <ProblemAlert problem={problem} other={[]} />}
       {cart === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
@@ -377,6 +371,6 @@ export function CartPage() {
           </aside>
         </div>
       )}
-    </div>
+    </ShopPage>
   );
 }

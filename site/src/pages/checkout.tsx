@@ -22,10 +22,10 @@ import {
   savedPromo,
   savePromo,
 } from '../components/shop/shop';
-import { BrowseEmpty, ShopLinks } from '../components/shop/widgets';
+import { BrowseEmpty, ShopPage } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, Field, formatMoney, usePageTitle } from '../ui';
+import { attempt, Field, formatMoney, Toast, usePageTitle } from '../ui';
 import { Totals } from './cart';
 
 const BILLING_FIELDS = [
@@ -84,8 +84,6 @@ export function CheckoutPage({ user }: { user: User }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [result, setResult] = useState<CheckoutResult | null>(null);
   const { byField, other } = splitFieldErrors(problem, BILLING_FIELDS);
-
-  usePageTitle(t('shop.checkout.title'));
 
   useEffect(() => {
     void attempt(async () => {
@@ -169,13 +167,13 @@ export function CheckoutPage({ user }: { user: User }) {
     return (
       <div class="page shop-page">
         <h1 tabIndex={-1}>{t('shop.checkout.placed')}</h1>
-        <p role="status" class="alert alert-info">
+        <Toast>
           {order.status === 'pending'
             ? t('shop.checkout.placedPending', {
                 total: formatMoney(order.totalMinor, order.currency, lang),
               })
             : t('shop.checkout.placedDone')}
-        </p>
+        </Toast>
         {instructions && <TransferInstructions instructions={instructions} />}
         <p class="actions">
           <Link href={orderHref(order.id)} class="button">
@@ -189,16 +187,8 @@ export function CheckoutPage({ user }: { user: User }) {
 
   const empty = cart !== null && cart.lines.length === 0;
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.checkout.title')}</h1>
-        <ShopLinks />
-      </div>
-      {notice && (
-        <p class="alert alert-error" role="alert">
-          {notice}
-        </p>
-      )}
+    <ShopPage title={t('shop.checkout.title')}>
+      {notice && <Toast tone="error">{notice}</Toast>}
       {problem && (
         <>
           <ProblemAlert problem={problem} other={other} />
@@ -292,7 +282,7 @@ export function CheckoutPage({ user }: { user: User }) {
           </aside>
         </form>
       )}
-    </div>
+    </ShopPage>
   );
 }
 
@@ -316,9 +306,7 @@ export function PaypalReturnPage() {
     <div class="page shop-page">
       <h1 tabIndex={-1}>{t('shop.paypal.title')}</h1>
       {!orderId ? (
-        <p class="alert alert-error" role="alert">
-          {t('shop.paypal.noOrder')}
-        </p>
+        <Toast tone="error">{t('shop.paypal.noOrder')}</Toast>
       ) : problem ? (
         <>
           <ProblemAlert problem={problem} other={[]} />

@@ -22,14 +22,14 @@ import {
   Money,
   ProductImage,
   productHref,
-  ShopLinks,
+  ShopPage,
   Stars,
   StockBadge,
   WishlistButton,
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, EmptyState, Field, FilterBar, Pager, usePageTitle, useResource } from '../ui';
+import { attempt, EmptyState, Field, FilterBar, Pager, Toast, useResource } from '../ui';
 import { ProductPage } from './product';
 
 /** How long typing in a text filter waits before the list is asked for again. */
@@ -155,7 +155,6 @@ function Catalog() {
   const [adding, setAdding] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  usePageTitle(t('area.marketplace'));
 
   useEffect(() => {
     void attempt(async () => {
@@ -254,11 +253,7 @@ function Catalog() {
   );
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('area.marketplace')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('area.marketplace')}>
       <p class="muted">{t('shop.intro')}</p>
       <FilterBar
         label={t('shop.filters')}
@@ -325,9 +320,9 @@ function Catalog() {
       </FilterBar>
       {problem && <ProblemAlert problem={problem} other={[]} />}
       {added && (
-        <p class="alert alert-info" role="status">
+        <Toast>
           {t('shop.added', { name: added })} <Link href="/cart">{t('shop.viewCart')}</Link>
-        </p>
+        </Toast>
       )}
       {page.data === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
@@ -363,7 +358,7 @@ function Catalog() {
           {pages > 1 && <Pager page={currentPage} pages={pages} onPage={goTo} />}
         </>
       )}
-    </div>
+    </ShopPage>
   );
 }
 

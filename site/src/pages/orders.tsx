@@ -12,10 +12,10 @@ import {
   StatusBadge,
   TransferInstructions,
 } from '../components/shop/orders';
-import { BrowseEmpty, ShopLinks } from '../components/shop/widgets';
+import { BrowseEmpty, NotLoaded, ShopLinks, ShopPage } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, formatDate, formatMoney, usePageTitle, useResource } from '../ui';
+import { attempt, formatDate, formatMoney, Toast, usePageTitle, useResource } from '../ui';
 import { Facts } from '../ui/facts';
 
 /** While a paid order waits for the provider's confirmation, it is read again this often. */
@@ -52,19 +52,12 @@ function OrderPageView({ id, payment }: { id: string; payment: string | null }) 
 
   if (!order) {
     return (
-      <div class="page shop-page">
-        <p>
-          <Link href="/orders">{t('shop.orders.back')}</Link>
-        </p>
-        {problem ? (
-          <>
-            <h1 tabIndex={-1}>{t('shop.orders.missing')}</h1>
-            <ProblemAlert problem={problem} other={[]} />
-          </>
-        ) : (
-          <p role="status">{t('app.loading')}</p>
-        )}
-      </div>
+      <NotLoaded
+        back="/orders"
+        backLabel={t('shop.orders.back')}
+        missing={t('shop.orders.missing')}
+        problem={problem}
+      />
     );
   }
 
@@ -76,14 +69,10 @@ function OrderPageView({ id, payment }: { id: string; payment: string | null }) 
       </div>
       <h1 tabIndex={-1}>{t('shop.orders.orderNamed', { number: orderNumber(order.id) })}</h1>
       {payment === 'success' && order.status === 'pending' && (
-        <p class="alert alert-info" role="status">
-          {t('shop.orders.confirming')}
-        </p>
+        <Toast>{t('shop.orders.confirming')}</Toast>
       )}
       {payment === 'cancelled' && order.status === 'pending' && (
-        <p class="alert alert-error" role="status">
-          {t('shop.orders.paymentCancelled')}
-        </p>
+        <Toast tone="error">{t('shop.orders.paymentCancelled')}</Toast>
       )}
       {problem && <ProblemAlert problem={problem} other={[]} />}
       <section class="card">
@@ -125,16 +114,11 @@ function OrderPageView({ id, payment }: { id: string; payment: string | null }) 
 
 function OrderList() {
   const { t } = useI18n();
-  usePageTitle(t('area.orders'));
   const [page, setPage] = useState(1);
   const orders = useResource(() => authed((token) => listOrders(token, page)), [page]);
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('area.orders')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('area.orders')}>
       {orders.problem && <ProblemAlert problem={orders.problem} other={[]} />}
       {orders.data === null ? (
         !orders.problem && <p role="status">{t('app.loading')}</p>
@@ -159,7 +143,7 @@ function OrderList() {
           />
         </section>
       )}
-    </div>
+    </ShopPage>
   );
 }
 

@@ -10,10 +10,10 @@ import {
 import { authed, useSession } from '../auth';
 import { ProblemAlert } from '../components/form';
 import { newIdempotencyKey, signInFirst } from '../components/shop/shop';
-import { ShopLinks } from '../components/shop/widgets';
+import { ShopPage } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { useLocation } from '../router';
-import { attempt, formatDate, formatMoney, formatNumber, usePageTitle, useResource } from '../ui';
+import { attempt, formatDate, formatMoney, formatNumber, Toast, useResource } from '../ui';
 
 type Interval = 'month' | 'year';
 
@@ -37,7 +37,6 @@ export function PricingPage() {
   const session = useSession();
   const { search } = useLocation();
   const signedIn = session.status === 'signed-in';
-  usePageTitle(t('shop.pricing.title'));
   const plansResource = useResource(() => listPlans(lang), [lang]);
   const plans = plansResource.data;
   const mineResource = useResource(
@@ -89,23 +88,13 @@ export function PricingPage() {
   const subscription = mine?.subscription ?? null;
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.pricing.title')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('shop.pricing.title')}>
       <p class="muted">{t('shop.pricing.intro')}</p>
       {(subscribed === 'pro' || subscribed === 'business') && (
-        <p class="alert alert-info" role="status">
-          {t('shop.pricing.thanks', { plan: t(PLAN_KEYS[subscribed]) })}
-        </p>
+        <Toast>{t('shop.pricing.thanks', { plan: t(PLAN_KEYS[subscribed]) })}</Toast>
       )}
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {notice && (
-        <p class="alert alert-error" role="alert">
-          {notice}
-        </p>
-      )}
+      {notice && <Toast tone="error">{notice}</Toast>}
       {subscription && subscription.status !== 'canceled' && (
         <section class="card">
           <p>
@@ -212,6 +201,6 @@ export function PricingPage() {
           })}
         </ul>
       )}
-    </div>
+    </ShopPage>
   );
 }

@@ -17,6 +17,7 @@ import { asShopper, noteCart, signInFirst } from '../components/shop/shop';
 import {
   KIND_KEYS,
   Money,
+  NotLoaded,
   ProductImage,
   ShopLinks,
   Stars,
@@ -25,7 +26,7 @@ import {
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
-import { attempt, Field, formatDate, usePageTitle, useResource } from '../ui';
+import { attempt, Field, formatDate, Toast, usePageTitle, useResource } from '../ui';
 
 /** Highest quantity one cart line takes (the cart's own limit). */
 const MAX_QUANTITY = 99;
@@ -108,11 +109,7 @@ function ReviewForm({
   return (
     <form class="shop-review-form" onSubmit={(event) => void submit(event)}>
       <h3>{mine ? t('shop.review.edit') : t('shop.review.write')}</h3>
-      {refused && (
-        <p class="alert alert-error" role="alert">
-          {refused}
-        </p>
-      )}
+      {refused && <Toast tone="error">{refused}</Toast>}
       {problem && <ProblemAlert problem={problem} other={[]} />}
       <StarInput value={rating} onValue={setRating} />
       <Field
@@ -206,11 +203,7 @@ function Reviews({ product }: { product: Product }) {
           </p>
         </div>
       )}
-      {saved && (
-        <p class="alert alert-info" role="status">
-          {t('shop.review.saved')}
-        </p>
-      )}
+      {saved && <Toast>{t('shop.review.saved')}</Toast>}
       {signedIn ? (
         page && (
           <ReviewForm
@@ -261,19 +254,12 @@ export function ProductPage({ slug }: { slug: string }) {
 
   if (!product) {
     return (
-      <div class="page shop-page">
-        <p>
-          <Link href="/marketplace">{t('shop.back')}</Link>
-        </p>
-        {problem ? (
-          <>
-            <h1 tabIndex={-1}>{t('shop.productMissing')}</h1>
-            <ProblemAlert problem={problem} other={[]} />
-          </>
-        ) : (
-          <p role="status">{t('app.loading')}</p>
-        )}
-      </div>
+      <NotLoaded
+        back="/marketplace"
+        backLabel={t('shop.back')}
+        missing={t('shop.productMissing')}
+        problem={problem}
+      />
     );
   }
 
@@ -349,10 +335,10 @@ export function ProductPage({ slug }: { slug: string }) {
           )}
           {problem && <ProblemAlert problem={problem} other={[]} />}
           {added !== null && (
-            <p class="alert alert-info" role="status">
+            <Toast>
               {t('shop.addedCount', { count: added, name: product.name })}{' '}
               <Link href="/cart">{t('shop.viewCart')}</Link>
-            </p>
+            </Toast>
           )}
           <form
             class="toolbar shop-buy"

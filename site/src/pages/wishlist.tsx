@@ -7,35 +7,26 @@ import {
   Money,
   ProductImage,
   productHref,
-  ShopLinks,
+  ShopPage,
   StockBadge,
 } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { formatDate, usePageTitle, useResource } from '../ui';
+import { formatDate, Toast, useResource } from '../ui';
 import { useRowActions } from '../ui/row-actions';
 
 /** The signed-in user's wishlist: open, add to the cart, or remove each product. */
 export function WishlistPage() {
   const { t, lang } = useI18n();
-  usePageTitle(t('shop.wishlist.title'));
   const wishlist = useResource(() => authed((token) => getWishlist(token, lang)), [lang]);
   const items = wishlist.data;
   const { busy, run, message, setMessage, ...actions } = useRowActions();
   const problem = actions.problem ?? wishlist.problem;
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.wishlist.title')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('shop.wishlist.title')}>
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
+      {message && <Toast>{message}</Toast>}
       {items === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : items.length === 0 ? (
@@ -104,6 +95,6 @@ export function WishlistPage() {
           ))}
         </ul>
       )}
-    </div>
+    </ShopPage>
   );
 }

@@ -1,10 +1,10 @@
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren, ComponentType, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ApiProblem } from '../../api/client';
-import type { Category } from '../../api/shop';
+import { type Category, listCategories } from '../../api/shop';
 import { authed } from '../../auth';
 import { type MessageKey, useI18n } from '../../i18n';
-import { attempt, Field, type FieldOption } from '../../ui';
+import { attempt, Field, type FieldOption, Toast, usePageTitle, useResource } from '../../ui';
 import { ProblemAlert, splitFieldErrors } from '../form';
 
 /** A draft checked locally: the request body, or the message keys of the fields typed badly. */
@@ -194,39 +194,52 @@ export function replaced<T extends { id: string }>(list: T[] | null, saved: T): 
 }
 
 /**
- * An admin page around an editor: title, problem, the last message, the "New" button (or the
- * open editor, `form`), then the rest (`children`: filters, the list).
+ * An admin page around an editor: title, problem, the last message, the "New" button or the
+ * open editor (`Form`, given the categories this page loads), then the rest (`children`:
+ * filters, the list). `onSaved` handles a save and says what stays open (null: nothing).
  */
-export function AdminEditorPage({
+export function AdminEditorPage<T extends { id: string }>({
   title,
   problem,
   message,
   newLabel,
-  onNew,
-  form,
+  editing,
+  onEdit,
+  Form,
+  onSaved,
   children,
 }: {
   title: string;
   problem: ApiProblem | null;
   message: string | null;
   newLabel: string;
-  onNew(): void;
-  /** The open editor, or null to show the "New" button. */
-  form: ComponentChildren | null;
+  /** The item being edited, 'new' while creating one, or null. */
+  editing: T | 'new' | null;
+  onEdit(editing: T | 'new' | null): void;
+  Form: ComponentType<EditorProps<T>>;
+  onSaved(saved: T, created: boolean): T | null;
   children: ComponentChildren;
 }) {
+  const { lang } = useI18n();
+  usePageTitle(title);
+  const categories = useResource(() => listCategories(lang), [lang]);
+  const shown = problem ?? categories.problem;
   return (
     <div class="page shop-page shop-admin">
       <h1 tabIndex={-1}>{title}</h1>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
-      {form ?? (
+      {shown && <ProblemAlert problem={shown} other={[]} />}
+      {message && <Toast>{message}</Toast>}
+      {editing ? (
+        <Form
+          key={editing === 'new' ? 'new' : editing.id}
+          item={editing === 'new' ? null : editing}
+          categories={categories.data ?? []}
+          onCancel={() => onEdit(null)}
+          onSaved={(saved, created) => onEdit(onSaved(saved, created))}
+        />
+      ) : (
         <p>
-          <button type="button" class="button" onClick={onNew}>
+          <button type="button" class="button" onClick={() => onEdit('new')}>
             {newLabel}
           </button>
         </p>
