@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiProblem } from '../api/client';
 import {
   adminConfirmTransfer,
@@ -6,7 +6,6 @@ import {
   adminListOrders,
   adminOrdersCsvUrl,
   adminRefund,
-  fetchFile,
   ORDER_STATUSES,
   type OrderFilters,
   type OrderStatus,
@@ -15,18 +14,28 @@ import {
 import { authed } from '../auth';
 import { ProblemAlert, splitFieldErrors } from '../components/form';
 import {
+  METHOD_KEYS,
+  OrderDetails,
+  OrderTable,
+  orderNumber,
+  STATUS_KEYS,
+  StatusBadge,
+  useDownload,
+} from '../components/shop/orders';
+import { minorToInput, newIdempotencyKey, parseMoney } from '../components/shop/shop';
+import { useI18n } from '../i18n';
+import {
   attempt,
+  EmptyState,
+  Field,
+  FilterBar,
   formatDate,
   formatMoney,
-  minorToInput,
-  newIdempotencyKey,
-  parseMoney,
-} from '../components/shop/shop';
-import { useI18n } from '../i18n';
-import { METHOD_KEYS } from './checkout';
-import { OrderDetails, orderNumber, STATUS_KEYS, StatusBadge, saveBlob } from './orders';
-
-type AdminPage = Awaited<ReturnType<typeof adminListOrders>>;
+  Toast,
+  usePageTitle,
+  useResource,
+} from '../ui';
+import { Facts } from '../ui/facts';
 
 const REFUNDABLE: readonly OrderStatus[] = ['paid', 'fulfilled', 'partially_refunded'];
 
@@ -71,34 +80,23 @@ function RefundForm({ order, onDone }: { order: OrderView; onDone(order: OrderVi
       </p>
       {problem && <ProblemAlert problem={problem} other={other} />}
       <div class="toolbar">
-        <div class="field">
-          <label for="refund-amount">
-            {t('shop.adminOrders.amount', { currency: order.currency })}
-          </label>
-          <input
-            id="refund-amount"
-            type="text"
-            inputMode="decimal"
-            value={amount}
-            aria-invalid={local || byField.amountMinor ? true : undefined}
-            onInput={(event) => setAmount(event.currentTarget.value)}
-          />
-          {(local ?? byField.amountMinor) && (
-            <p class="field-error">{local ?? byField.amountMinor}</p>
-          )}
-        </div>
-        <div class="field">
-          <label for="refund-reason">{t('shop.adminOrders.reason')}</label>
-          <input
-            id="refund-reason"
-            type="text"
-            value={reason}
-            required
-            maxLength={500}
-            onInput={(event) => setReason(event.currentTarget.value)}
-          />
-          {byField.reason && <p class="field-error">{byField.reason}</p>}
-        </div>
+        <Field
+          id="refund-amount"
+          label={t('shop.adminOrders.amount', { currency: order.currency })}
+          inputMode="decimal"
+          value={amount}
+          onValue={setAmount}
+          error={local ?? byField.amountMinor}
+        />
+        <Field
+          id="refund-reason"
+          label={t('shop.adminOrders.reason')}
+          value={reason}
+          onValue={setReason}
+          required
+          maxLength={500}
+          error={byField.reason}
+        />
         <button type="submit" class="button button-danger" disabled={pending || !reason.trim()}>
           {pending ? t('shop.saving') : t('shop.adminOrders.refundSubmit')}
         </button>
@@ -117,21 +115,15 @@ function AdminOrder({
   onClose(): void;
 }) {
   const { t, lang } = useI18n();
-  const [order, setOrder] = useState<OrderView | null>(null);
+  const loaded = useResource(() => authed((token) => adminGetOrder(token, id)), [id]);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-
-  useEffect(() => {
-    void attempt(
-      async () => setOrder(await authed((token) => adminGetOrder(token, id))),
-      setProblem,
-    );
-  }, [id]);
+  const order = loaded.data;
 
   if (!order) {
-    return problem ? (
-      <ProblemAlert problem={problem} other={[]} />
+    return loaded.problem ? (
+      <ProblemAlert problem={loaded.problem} other={[]} />
     ) : (
       <p role="status">{t('app.loading')}</p>
     );
@@ -149,39 +141,25 @@ function AdminOrder({
           <StatusBadge status={order.status} />
         </h2>
         {problem && <ProblemAlert problem={problem} other={[]} />}
-        {message && (
-          <p class="alert alert-info" role="status">
-            {message}
-          </p>
-        )}
-        <dl class="facts">
-          <div>
-            <dt>{t('shop.adminOrders.buyer')}</dt>
-            <dd>
-              {order.billing.name} · {order.billing.email}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('shop.checkout.method')}</dt>
-            <dd>{t(METHOD_KEYS[order.paymentMethod])}</dd>
-          </div>
-          {order.bankReference && (
-            <div>
-              <dt>{t('shop.transfer.reference')}</dt>
-              <dd>
-                <code>{order.bankReference}</code>
-              </dd>
-            </div>
-          )}
-          <div>
-            <dt>{t('shop.orders.placed')}</dt>
-            <dd>{formatDate(order.createdAt, lang)}</dd>
-          </div>
-          <div>
-            <dt>{t('shop.cart.total')}</dt>
-            <dd>{formatMoney(order.totalMinor, order.currency, lang)}</dd>
-          </div>
-        </dl>
+        {message && <Toast>{message}</Toast>}
+        <Facts
+          items={[
+            {
+              label: t('shop.adminOrders.buyer'),
+              value: `${order.billing.name} · ${order.billing.email}`,
+            },
+            { label: t('shop.checkout.method'), value: t(METHOD_KEYS[order.paymentMethod]) },
+            order.bankReference && {
+              label: t('shop.transfer.reference'),
+              value: <code>{order.bankReference}</code>,
+            },
+            { label: t('shop.orders.placed'), value: formatDate(order.createdAt, lang) },
+            {
+              label: t('shop.cart.total'),
+              value: formatMoney(order.totalMinor, order.currency, lang),
+            },
+          ]}
+        />
         <p class="actions">
           {canConfirm && (
             <button
@@ -192,7 +170,7 @@ function AdminOrder({
                 setBusy(true);
                 setProblem(null);
                 void attempt(async () => {
-                  setOrder(await authed((token) => adminConfirmTransfer(token, order.id)));
+                  loaded.setData(await authed((token) => adminConfirmTransfer(token, order.id)));
                   setMessage(t('shop.adminOrders.confirmed'));
                   onChanged();
                 }, setProblem).finally(() => setBusy(false));
@@ -211,7 +189,7 @@ function AdminOrder({
           key={order.refundedMinor}
           order={order}
           onDone={(next) => {
-            setOrder(next);
+            loaded.setData(next);
             setMessage(t('shop.adminOrders.refunded'));
             onChanged();
           }}
@@ -224,203 +202,130 @@ function AdminOrder({
 
 /** Orders for administrators: filter, export CSV, confirm bank transfers, refund. */
 export function AdminOrdersPage() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
+  usePageTitle(t('shop.adminOrders.title'));
   const [draft, setDraft] = useState<OrderFilters>({});
   const [filters, setFilters] = useState<OrderFilters>({});
-  const [data, setData] = useState<AdminPage | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const data = useResource(() => authed((token) => adminListOrders(token, filters)), [filters]);
+  const [actionProblem, setProblem] = useState<ApiProblem | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [exporting, setExporting] = useState(false);
-
-  useEffect(() => {
-    document.title = `${t('shop.adminOrders.title')} · WeBox`;
-  }, [t]);
-
-  async function load() {
-    await attempt(
-      async () => setData(await authed((token) => adminListOrders(token, filters))),
-      setProblem,
-    );
-  }
-
-  useEffect(() => {
-    void load();
-  }, [filters]);
-
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.limit)) : 1;
-  const page = filters.page ?? 1;
+  const { downloading, download } = useDownload(setProblem);
+  const problem = actionProblem ?? data.problem;
+  const dates = (['from', 'to'] as const).map((bound) => (
+    <Field
+      key={bound}
+      id={`orders-${bound}`}
+      kind="date"
+      label={t(bound === 'from' ? 'shop.adminOrders.from' : 'shop.adminOrders.to')}
+      value={draft[bound] ?? ''}
+      onValue={(value) => setDraft({ ...draft, [bound]: value || undefined })}
+    />
+  ));
 
   return (
     <div class="page shop-page shop-admin">
       <h1 tabIndex={-1}>{t('shop.adminOrders.title')}</h1>
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      <form
-        class="card toolbar"
-        aria-label={t('shop.filters')}
-        onSubmit={(event) => {
-          event.preventDefault();
-          setFilters({ ...draft, page: 1 });
-        }}
+      <FilterBar
+        label={t('shop.filters')}
+        applyLabel={t('shop.searchButton')}
+        onApply={() => setFilters({ ...draft, page: 1 })}
       >
-        <div class="field">
-          <label for="orders-q">{t('shop.search')}</label>
-          <input
-            id="orders-q"
-            type="search"
-            value={draft.q ?? ''}
-            placeholder={t('shop.adminOrders.searchHint')}
-            onInput={(event) => setDraft({ ...draft, q: event.currentTarget.value })}
-          />
-        </div>
-        <div class="field">
-          <label for="orders-status">{t('shop.orders.status')}</label>
-          <select
-            id="orders-status"
-            value={draft.status ?? ''}
-            onChange={(event) =>
-              setDraft({
-                ...draft,
-                status: (event.currentTarget.value || undefined) as OrderStatus | undefined,
-              })
-            }
-          >
-            <option value="">{t('shop.admin.status.all')}</option>
-            {ORDER_STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {t(STATUS_KEYS[status])}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="orders-from">{t('shop.adminOrders.from')}</label>
-          <input
-            id="orders-from"
-            type="date"
-            value={draft.from ?? ''}
-            onInput={(event) =>
-              setDraft({ ...draft, from: event.currentTarget.value || undefined })
-            }
-          />
-        </div>
-        <div class="field">
-          <label for="orders-to">{t('shop.adminOrders.to')}</label>
-          <input
-            id="orders-to"
-            type="date"
-            value={draft.to ?? ''}
-            onInput={(event) => setDraft({ ...draft, to: event.currentTarget.value || undefined })}
-          />
-        </div>
-        <button type="submit" class="button">
-          {t('shop.searchButton')}
-        </button>
+        <Field
+          id="orders-q"
+          kind="search"
+          label={t('shop.search')}
+          value={draft.q ?? ''}
+          placeholder={t('shop.adminOrders.searchHint')}
+          onValue={(q) => setDraft({ ...draft, q })}
+        />
+        <Field<OrderStatus | ''>
+          id="orders-status"
+          kind="select"
+          label={t('shop.orders.status')}
+          value={draft.status ?? ''}
+          onValue={(status) => setDraft({ ...draft, status: status || undefined })}
+          options={[
+            { value: '', label: t('shop.admin.status.all') },
+            ...ORDER_STATUSES.map((status) => ({ value: status, label: t(STATUS_KEYS[status]) })),
+          ]}
+        />
+        {dates}
         <button
           type="button"
           class="button"
-          disabled={exporting}
-          onClick={() => {
-            setExporting(true);
-            setProblem(null);
-            void attempt(async () => {
-              const blob = await authed((token) => fetchFile(token, adminOrdersCsvUrl(filters)));
-              saveBlob(blob, `orders-${new Date().toISOString().slice(0, 10)}.csv`);
-            }, setProblem).finally(() => setExporting(false));
-          }}
+          disabled={downloading !== null}
+          onClick={() =>
+            download(
+              'csv',
+              adminOrdersCsvUrl(filters),
+              `orders-${new Date().toISOString().slice(0, 10)}.csv`,
+            )
+          }
         >
-          {exporting ? t('shop.orders.downloading') : t('shop.adminOrders.export')}
+          {downloading ? t('shop.orders.downloading') : t('shop.adminOrders.export')}
         </button>
-      </form>
+      </FilterBar>
       {open && (
         <AdminOrder
           key={open}
           id={open}
-          onChanged={() => void load()}
+          onChanged={() => void data.reload()}
           onClose={() => setOpen(null)}
         />
       )}
-      {data === null ? (
+      {data.data === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
-      ) : data.items.length === 0 ? (
-        <p class="card muted">{t('shop.adminOrders.none')}</p>
+      ) : data.data.items.length === 0 ? (
+        <div class="card">
+          <EmptyState>{t('shop.adminOrders.none')}</EmptyState>
+        </div>
       ) : (
         <section class="card">
-          <p class="muted">{t('shop.adminOrders.count', { count: data.total })}</p>
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('shop.orders.number')}</th>
-                  <th scope="col">{t('shop.orders.placed')}</th>
-                  <th scope="col">{t('shop.adminOrders.buyer')}</th>
-                  <th scope="col">{t('shop.orders.status')}</th>
-                  <th scope="col">{t('shop.checkout.method')}</th>
-                  <th scope="col">{t('shop.cart.total')}</th>
-                  <th scope="col">{t('shop.admin.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((order) => (
-                  <tr key={order.id} data-order={order.id}>
-                    <td>
-                      <code>{orderNumber(order.id)}</code>
-                      {order.bankReference && (
-                        <>
-                          <br />
-                          <code class="muted">{order.bankReference}</code>
-                        </>
-                      )}
-                    </td>
-                    <td>{formatDate(order.createdAt, lang)}</td>
-                    <td>
-                      {order.billingName}
-                      <br />
-                      <span class="muted">{order.userEmail}</span>
-                    </td>
-                    <td>
-                      <StatusBadge status={order.status} />
-                    </td>
-                    <td>{t(METHOD_KEYS[order.paymentMethod])}</td>
-                    <td>{formatMoney(order.totalMinor, order.currency, lang)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        class="button"
-                        aria-label={t('shop.adminOrders.open', { number: orderNumber(order.id) })}
-                        onClick={() => {
-                          setOpen(order.id);
-                          window.scrollTo(0, 0);
-                        }}
-                      >
-                        {t('shop.adminOrders.details')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {pages > 1 && (
-            <nav class="pager" aria-label={t('shop.pages')}>
+          <p class="muted">{t('shop.adminOrders.count', { count: data.data.total })}</p>
+          <OrderTable
+            caption={t('shop.adminOrders.title')}
+            rows={data.data.items}
+            number={(order) => (
+              <>
+                <code>{orderNumber(order.id)}</code>
+                {order.bankReference && (
+                  <>
+                    <br />
+                    <code class="muted">{order.bankReference}</code>
+                  </>
+                )}
+              </>
+            )}
+            buyer={{
+              key: 'buyer',
+              header: t('shop.adminOrders.buyer'),
+              cell: (order) => (
+                <>
+                  {order.billingName}
+                  <br />
+                  <span class="muted">{order.userEmail}</span>
+                </>
+              ),
+            }}
+            actions={(order) => (
               <button
                 type="button"
                 class="button"
-                disabled={page <= 1}
-                onClick={() => setFilters({ ...filters, page: page - 1 })}
+                aria-label={t('shop.adminOrders.open', { number: orderNumber(order.id) })}
+                onClick={() => {
+                  setOpen(order.id);
+                  window.scrollTo(0, 0);
+                }}
               >
-                {t('shop.previous')}
+                {t('shop.adminOrders.details')}
               </button>
-              <span>{t('shop.pageOf', { page, pages })}</span>
-              <button
-                type="button"
-                class="button"
-                disabled={page >= pages}
-                onClick={() => setFilters({ ...filters, page: page + 1 })}
-              >
-                {t('shop.next')}
-              </button>
-            </nav>
-          )}
+            )}
+            total={data.data.total}
+            limit={data.data.limit}
+            page={filters.page ?? 1}
+            onPage={(page) => setFilters({ ...filters, page })}
+          />
         </section>
       )}
     </div>

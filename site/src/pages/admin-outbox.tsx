@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { listOutbox, type OutboxMessage } from '../api/admin-outbox';
-import { ApiProblem } from '../api/client';
+import { listOutbox } from '../api/admin-outbox';
 import { authed } from '../auth';
 import { ProblemAlert } from '../components/form';
 import { useI18n } from '../i18n';
+import { EmptyState, formatDate, usePageTitle, useResource } from '../ui';
+import { Facts } from '../ui/facts';
 
 const LIMIT = 50;
 
@@ -32,47 +32,32 @@ function Linkified({ text }: { text: string }) {
 /** Admins read the e-mails WeBox sent or tried to send, newest first. */
 export function AdminOutboxPage() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<OutboxMessage[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  useEffect(() => {
-    document.title = `${t('adminOutbox.title')} · WeBox`;
-  }, [t]);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setProblem(null);
-    try {
-      setItems(await authed((token) => listOutbox(token, LIMIT)));
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' });
+  usePageTitle(t('adminOutbox.title'));
+  const outbox = useResource(() => authed((token) => listOutbox(token, LIMIT)), []);
+  const items = outbox.data;
+  const when = (iso: string) => <time dateTime={iso}>{formatDate(iso, lang)}</time>;
 
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t('adminOutbox.title')}</h1>
       <p class="muted">{t('adminOutbox.intro')}</p>
       <p>
-        <button type="button" class="button" disabled={loading} onClick={() => void load()}>
-          {loading ? t('adminOutbox.refreshing') : t('adminOutbox.refresh')}
+        <button
+          type="button"
+          class="button"
+          disabled={outbox.loading}
+          onClick={() => void outbox.reload()}
+        >
+          {outbox.loading ? t('adminOutbox.refreshing') : t('adminOutbox.refresh')}
         </button>
       </p>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
+      {outbox.problem && <ProblemAlert problem={outbox.problem} other={[]} />}
       {items === null ? (
-        !problem && <p role="status">{t('adminOutbox.loading')}</p>
+        !outbox.problem && <p role="status">{t('adminOutbox.loading')}</p>
       ) : items.length === 0 ? (
-        <p class="card">{t('adminOutbox.empty')}</p>
+        <div class="card">
+          <EmptyState>{t('adminOutbox.empty')}</EmptyState>
+        </div>
       ) : (
         <ul class="outbox-list">
           {items.map((item) => (
@@ -83,34 +68,18 @@ export function AdminOutboxPage() {
                   {t(`adminOutbox.status.${item.status}`)}
                 </span>
               </div>
-              <dl class="facts">
-                <div>
-                  <dt>{t('adminOutbox.to')}</dt>
-                  <dd>{item.to}</dd>
-                </div>
-                <div>
-                  <dt>{t('adminOutbox.created')}</dt>
-                  <dd>
-                    <time dateTime={item.createdAt}>{when.format(new Date(item.createdAt))}</time>
-                  </dd>
-                </div>
-                <div>
-                  <dt>{t('adminOutbox.sent')}</dt>
-                  <dd>
-                    {item.sentAt ? (
-                      <time dateTime={item.sentAt}>{when.format(new Date(item.sentAt))}</time>
-                    ) : (
-                      '—'
-                    )}
-                  </dd>
-                </div>
-                {item.status === 'failed' && item.lastError && (
-                  <div>
-                    <dt>{t('adminOutbox.error', { attempts: item.attempts })}</dt>
-                    <dd>{item.lastError}</dd>
-                  </div>
-                )}
-              </dl>
+              <Facts
+                items={[
+                  { label: t('adminOutbox.to'), value: item.to },
+                  { label: t('adminOutbox.created'), value: when(item.createdAt) },
+                  { label: t('adminOutbox.sent'), value: item.sentAt ? when(item.sentAt) : '—' },
+                  item.status === 'failed' &&
+                    item.lastError && {
+                      label: t('adminOutbox.error', { attempts: item.attempts }),
+                      value: item.lastError,
+                    },
+                ]}
+              />
               <details>
                 <summary>{t('adminOutbox.body')}</summary>
                 <Linkified text={item.text} />

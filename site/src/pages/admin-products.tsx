@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiProblem } from '../api/client';
 import {
   type AdminProduct,
@@ -7,19 +7,28 @@ import {
   adminListProducts,
   adminUpdateProduct,
   adminUploadProductImage,
-  type Category,
-  listCategories,
   PRODUCT_KINDS,
   type ProductInput,
   type ProductKind,
   type ProductStatusFilter,
 } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
-import { attempt, formatMoney, minorToInput, parseMoney } from '../components/shop/shop';
+import { ProblemAlert } from '../components/form';
+import {
+  ActiveBadge,
+  AdminEditorPage,
+  type Checked,
+  EditorForm,
+  type EditorProps,
+  replaced,
+  useEditor,
+} from '../components/shop/admin-editor';
+import { minorToInput, parseMoney } from '../components/shop/shop';
 import { KIND_KEYS, ProductImage, productHref } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
+import { attempt, DataTable, Field, FilterBar, formatMoney, useResource } from '../ui';
+import { useRowActions } from '../ui/row-actions';
 
 const FIELDS = [
   'slug',
@@ -99,7 +108,7 @@ const whole = (text: string): number | null =>
  * The request body for a draft, or the fields typed in a way no request can carry (a price
  * that is not an amount, a stock that is not a whole number), keyed like the API's fields.
  */
-function inputOf(draft: Draft): { input: ProductInput } | { errors: Record<string, MessageKey> } {
+function inputOf(draft: Draft): Checked<ProductInput> {
   const errors: Record<string, MessageKey> = {};
   const price = parseMoney(draft.price);
   if (price === null || Number.isNaN(price)) errors.priceMinor = 'shop.admin.priceInvalid';
@@ -134,308 +143,163 @@ function inputOf(draft: Draft): { input: ProductInput } | { errors: Record<strin
   };
 }
 
-function TextInput({
-  id,
-  label,
-  value,
-  onValue,
-  error,
-  hint,
-  ...rest
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onValue(value: string): void;
-  error?: string;
-  hint?: string;
-  required?: boolean;
-  maxLength?: number;
-  inputMode?: 'decimal' | 'numeric' | 'text';
-}) {
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input
-        id={id}
-        type="text"
-        value={value}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={described || undefined}
-        onInput={(event) => onValue(event.currentTarget.value)}
-        {...rest}
-      />
-      {hint && (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
+const SPEC = {
+  draftOf,
+  fields: FIELDS,
+  check: inputOf,
+  create: adminCreateProduct,
+  update: adminUpdateProduct,
+};
 
-/** Creates a product (no `product`) or edits one, with the fields its kind needs. */
-function ProductForm({
-  product,
-  categories,
-  onSaved,
-  onCancel,
-}: {
-  product: AdminProduct | null;
-  categories: Category[];
-  onSaved(product: AdminProduct, created: boolean): void;
-  onCancel(): void;
-}) {
+/** Creates a product (no `item`) or edits one, with the fields its kind needs. */
+function ProductForm({ item: product, categories, onSaved, onCancel }: EditorProps<AdminProduct>) {
   const { t } = useI18n();
-  const [draft, setDraft] = useState(() => draftOf(product));
-  const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [local, setLocal] = useState<Record<string, MessageKey>>({});
-  const split = splitFieldErrors(problem, FIELDS);
-  const other = split.other;
-  const byField: Record<string, string> = { ...split.byField };
-  for (const [field, key] of Object.entries(local)) byField[field] = t(key);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) =>
-    setDraft((old) => ({ ...old, [key]: value }));
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    setProblem(null);
-    const checked = inputOf(draft);
-    if ('errors' in checked) {
-      setLocal(checked.errors);
-      return;
-    }
-    setLocal({});
-    const { input } = checked;
-    setPending(true);
-    await attempt(async () => {
-      const saved = await authed((token) =>
-        product ? adminUpdateProduct(token, product.id, input) : adminCreateProduct(token, input),
-      );
-      onSaved(saved, product === null);
-    }, setProblem);
-    setPending(false);
-  }
-
-  const area = (id: 'descriptionFr' | 'descriptionEn', label: string) => (
-    <div class="field">
-      <label for={`product-${id}`}>{label}</label>
-      <textarea
-        id={`product-${id}`}
-        class="shop-textarea"
-        rows={4}
-        maxLength={10_000}
-        value={draft[id]}
-        onInput={(event) => set(id, event.currentTarget.value)}
-      />
-      {byField[id] && <p class="field-error">{byField[id]}</p>}
-    </div>
-  );
+  const editor = useEditor(SPEC, product, onSaved);
+  const { draft, set, byField, text, select } = editor;
 
   return (
-    <form
-      class="card shop-admin-form"
-      aria-label={
-        product ? t('shop.admin.editNamed', { name: product.nameEn }) : t('shop.admin.new')
-      }
-      onSubmit={(event) => void submit(event)}
+    <EditorForm
+      title={product ? t('shop.admin.editNamed', { name: product.nameEn }) : t('shop.admin.new')}
+      editor={editor}
+      activeLabel={t('shop.admin.onSale')}
+      onCancel={onCancel}
     >
-      <h2>{product ? t('shop.admin.editNamed', { name: product.nameEn }) : t('shop.admin.new')}</h2>
-      {problem && <ProblemAlert problem={problem} other={other} />}
       <div class="shop-form-grid">
-        <TextInput
-          id="product-slug"
-          label={t('shop.admin.slug')}
-          hint={t('shop.admin.slugHint')}
-          value={draft.slug}
-          onValue={(value) => set('slug', value)}
-          error={byField.slug}
-          required
-          maxLength={80}
-        />
-        <div class="field">
-          <label for="product-kind">{t('shop.kind')}</label>
-          <select
-            id="product-kind"
-            value={draft.kind}
-            onChange={(event) => set('kind', event.currentTarget.value as ProductKind)}
-          >
-            {PRODUCT_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {t(KIND_KEYS[kind])}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="product-category">{t('shop.category')}</label>
-          <select
-            id="product-category"
-            value={draft.categoryId}
-            onChange={(event) => set('categoryId', event.currentTarget.value)}
-          >
-            <option value="">{t('shop.admin.noCategory')}</option>
-            {categories.map((category) => (
-              <option key={category.id} value={category.id}>
-                {category.name}
-              </option>
-            ))}
-          </select>
-          {byField.categoryId && <p class="field-error">{byField.categoryId}</p>}
-        </div>
-        <TextInput
-          id="product-nameFr"
-          label={t('shop.admin.nameFr')}
-          value={draft.nameFr}
-          onValue={(value) => set('nameFr', value)}
-          error={byField.nameFr}
-          required
-          maxLength={200}
-        />
-        <TextInput
-          id="product-nameEn"
-          label={t('shop.admin.nameEn')}
-          value={draft.nameEn}
-          onValue={(value) => set('nameEn', value)}
-          error={byField.nameEn}
-          required
-          maxLength={200}
-        />
-        <TextInput
-          id="product-price"
-          label={t('shop.admin.price')}
-          hint={t('shop.admin.priceHint')}
-          value={draft.price}
-          onValue={(value) => set('price', value)}
-          error={byField.priceMinor}
-          inputMode="decimal"
-          required
-        />
-        <TextInput
-          id="product-currency"
-          label={t('shop.admin.currency')}
-          value={draft.currency}
-          onValue={(value) => set('currency', value)}
-          error={byField.currency}
-          maxLength={3}
-        />
-        <TextInput
-          id="product-vat"
-          label={t('shop.admin.vat')}
-          value={draft.vat}
-          onValue={(value) => set('vat', value)}
-          error={byField.taxRateBps}
-          inputMode="decimal"
-        />
+        {text('slug', {
+          id: 'product-slug',
+          label: t('shop.admin.slug'),
+          error: byField.slug,
+          hint: t('shop.admin.slugHint'),
+          required: true,
+          maxLength: 80,
+        })}
+        {select('kind', {
+          id: 'product-kind',
+          label: t('shop.kind'),
+          options: PRODUCT_KINDS.map((kind) => ({ value: kind, label: t(KIND_KEYS[kind]) })),
+        })}
+        {select('categoryId', {
+          id: 'product-category',
+          label: t('shop.category'),
+          error: byField.categoryId,
+          options: [
+            { value: '', label: t('shop.admin.noCategory') },
+            ...categories.map((category) => ({ value: category.id, label: category.name })),
+          ],
+        })}
+        {text('nameFr', {
+          id: 'product-nameFr',
+          label: t('shop.admin.nameFr'),
+          error: byField.nameFr,
+          required: true,
+          maxLength: 200,
+        })}
+        {text('nameEn', {
+          id: 'product-nameEn',
+          label: t('shop.admin.nameEn'),
+          error: byField.nameEn,
+          required: true,
+          maxLength: 200,
+        })}
+        {text('price', {
+          id: 'product-price',
+          label: t('shop.admin.price'),
+          error: byField.priceMinor,
+          hint: t('shop.admin.priceHint'),
+          inputMode: 'decimal',
+          required: true,
+        })}
+        {text('currency', {
+          id: 'product-currency',
+          label: t('shop.admin.currency'),
+          error: byField.currency,
+          maxLength: 3,
+        })}
+        {text('vat', {
+          id: 'product-vat',
+          label: t('shop.admin.vat'),
+          error: byField.taxRateBps,
+          inputMode: 'decimal',
+        })}
       </div>
-      {area('descriptionFr', t('shop.admin.descriptionFr'))}
-      {area('descriptionEn', t('shop.admin.descriptionEn'))}
+      {(['descriptionFr', 'descriptionEn'] as const).map((key) => (
+        <Field
+          key={key}
+          id={`product-${key}`}
+          kind="textarea"
+          label={t(
+            key === 'descriptionFr' ? 'shop.admin.descriptionFr' : 'shop.admin.descriptionEn',
+          )}
+          rows={4}
+          maxLength={10_000}
+          value={draft[key]}
+          onValue={(value) => set(key, value)}
+          error={byField[key]}
+        />
+      ))}
       <fieldset class="shop-kind-fields">
         <legend>{t('shop.admin.kindFields', { kind: t(KIND_KEYS[draft.kind]) })}</legend>
         {draft.kind !== 'physical' && (
-          <label class="field-check">
-            <input
-              type="checkbox"
-              checked={draft.trackStock}
-              onChange={(event) => set('trackStock', event.currentTarget.checked)}
-            />
-            {t('shop.admin.trackStock')}
-          </label>
-        )}
-        {(draft.kind === 'physical' || draft.trackStock) && (
-          <TextInput
-            id="product-stock"
-            label={t('shop.admin.stock')}
-            value={draft.stock}
-            onValue={(value) => set('stock', value)}
-            error={byField.stock}
-            inputMode="numeric"
+          <Field
+            id="product-track-stock"
+            kind="checkbox"
+            label={t('shop.admin.trackStock')}
+            checked={draft.trackStock}
+            onChecked={(checked) => set('trackStock', checked)}
           />
         )}
-        {draft.kind === 'credit_pack' && (
-          <TextInput
-            id="product-credits"
-            label={t('shop.admin.credits')}
-            value={draft.credits}
-            onValue={(value) => set('credits', value)}
-            error={byField.credits}
-            inputMode="numeric"
-          />
-        )}
+        {(draft.kind === 'physical' || draft.trackStock) &&
+          text('stock', {
+            id: 'product-stock',
+            label: t('shop.admin.stock'),
+            error: byField.stock,
+            inputMode: 'numeric',
+          })}
+        {draft.kind === 'credit_pack' &&
+          text('credits', {
+            id: 'product-credits',
+            label: t('shop.admin.credits'),
+            error: byField.credits,
+            inputMode: 'numeric',
+          })}
         {draft.kind === 'plan' && (
           <>
-            <div class="field">
-              <label for="product-plan">{t('shop.admin.plan')}</label>
-              <select
-                id="product-plan"
-                value={draft.plan}
-                onChange={(event) => set('plan', event.currentTarget.value as Draft['plan'])}
-              >
-                <option value="pro">Pro</option>
-                <option value="business">Business</option>
-              </select>
-              {byField.plan && <p class="field-error">{byField.plan}</p>}
-            </div>
-            <div class="field">
-              <label for="product-interval">{t('shop.admin.interval')}</label>
-              <select
-                id="product-interval"
-                value={draft.billingInterval}
-                onChange={(event) =>
-                  set('billingInterval', event.currentTarget.value as Draft['billingInterval'])
-                }
-              >
-                <option value="month">{t('shop.pricing.month')}</option>
-                <option value="year">{t('shop.pricing.year')}</option>
-              </select>
-              {byField.billingInterval && <p class="field-error">{byField.billingInterval}</p>}
-            </div>
-            <TextInput
-              id="product-stripe"
-              label={t('shop.admin.stripePrice')}
-              value={draft.stripePriceId}
-              onValue={(value) => set('stripePriceId', value)}
-              error={byField.stripePriceId}
-              maxLength={500}
-            />
+            {select('plan', {
+              id: 'product-plan',
+              label: t('shop.admin.plan'),
+              error: byField.plan,
+              options: [
+                { value: 'pro', label: 'Pro' },
+                { value: 'business', label: 'Business' },
+              ],
+            })}
+            {select('billingInterval', {
+              id: 'product-interval',
+              label: t('shop.admin.interval'),
+              error: byField.billingInterval,
+              options: [
+                { value: 'month', label: t('shop.pricing.month') },
+                { value: 'year', label: t('shop.pricing.year') },
+              ],
+            })}
+            {text('stripePriceId', {
+              id: 'product-stripe',
+              label: t('shop.admin.stripePrice'),
+              error: byField.stripePriceId,
+              maxLength: 500,
+            })}
           </>
         )}
-        {draft.kind === 'digital' && (
-          <TextInput
-            id="product-download"
-            label={t('shop.admin.downloadKey')}
-            hint={t('shop.admin.downloadHint')}
-            value={draft.downloadKey}
-            onValue={(value) => set('downloadKey', value)}
-            error={byField.downloadKey}
-            maxLength={500}
-          />
-        )}
+        {draft.kind === 'digital' &&
+          text('downloadKey', {
+            id: 'product-download',
+            label: t('shop.admin.downloadKey'),
+            hint: t('shop.admin.downloadHint'),
+            error: byField.downloadKey,
+            maxLength: 500,
+          })}
       </fieldset>
-      <label class="field-check">
-        <input
-          type="checkbox"
-          checked={draft.active}
-          onChange={(event) => set('active', event.currentTarget.checked)}
-        />
-        {t('shop.admin.onSale')}
-      </label>
-      <p class="actions">
-        <button type="submit" class="button button-primary button-inline" disabled={pending}>
-          {pending ? t('shop.saving') : product ? t('shop.admin.save') : t('shop.admin.create')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('shop.cancel')}
-        </button>
-      </p>
-    </form>
+    </EditorForm>
   );
 }
 
@@ -518,92 +382,38 @@ export function AdminProductsPage() {
   const [status, setStatus] = useState<ProductStatusFilter>('all');
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
-  const [products, setProducts] = useState<AdminProduct[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [categories, setCategories] = useState<Category[]>([]);
   const [editing, setEditing] = useState<AdminProduct | 'new' | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('shop.admin.productsTitle')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    void attempt(async () => setCategories(await listCategories(lang)), setProblem);
-  }, [lang]);
-
-  async function load() {
-    await attempt(async () => {
-      const page = await authed((token) =>
-        adminListProducts(token, { status, q: query || undefined }, lang),
-      );
-      setProducts(page.items);
-      setTotal(page.total);
-    }, setProblem);
-  }
-
-  useEffect(() => {
-    void load();
-  }, [status, query, lang]);
+  const actions = useRowActions();
+  const products = useResource(
+    () => authed((token) => adminListProducts(token, { status, q: query || undefined }, lang)),
+    [status, query, lang],
+  );
 
   function replace(saved: AdminProduct) {
-    setProducts((list) => {
-      if (!list) return [saved];
-      return list.some((item) => item.id === saved.id)
-        ? list.map((item) => (item.id === saved.id ? saved : item))
-        : [saved, ...list];
-    });
-  }
-
-  async function setActive(product: AdminProduct, active: boolean) {
-    setBusy(product.id);
-    setProblem(null);
-    setMessage(null);
-    await attempt(async () => {
-      const saved = await authed((token) => adminUpdateProduct(token, product.id, { active }));
-      replace(saved);
-      setMessage(
-        t(active ? 'shop.admin.activated' : 'shop.admin.deactivated', { name: saved.nameEn }),
-      );
-    }, setProblem);
-    setBusy(null);
+    products.setData((page) => page && { ...page, items: replaced(page.items, saved) });
   }
 
   const editedProduct = editing !== null && editing !== 'new' ? editing : null;
+  const problem = actions.problem ?? products.problem;
 
   return (
-    <div class="page shop-page shop-admin">
-      <h1 tabIndex={-1}>{t('shop.admin.productsTitle')}</h1>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
-      {editing === null ? (
-        <p>
-          <button type="button" class="button" onClick={() => setEditing('new')}>
-            {t('shop.admin.new')}
-          </button>
-        </p>
-      ) : (
-        <ProductForm
-          key={editedProduct?.id ?? 'new'}
-          product={editedProduct}
-          categories={categories}
-          onCancel={() => setEditing(null)}
-          onSaved={(saved, created) => {
-            replace(saved);
-            setMessage(
-              t(created ? 'shop.admin.created' : 'shop.admin.saved', { name: saved.nameEn }),
-            );
-            // A new product stays open so its images can be added at once.
-            setEditing(created ? saved : null);
-          }}
-        />
-      )}
+    <AdminEditorPage
+      title={t('shop.admin.productsTitle')}
+      problem={problem}
+      message={actions.message}
+      newLabel={t('shop.admin.new')}
+      editing={editing}
+      onEdit={setEditing}
+      Form={ProductForm}
+      onSaved={(saved, created) => {
+        replace(saved);
+        actions.setMessage(
+          t(created ? 'shop.admin.created' : 'shop.admin.saved', { name: saved.nameEn }),
+        );
+        // A new product stays open so its images can be added at once.
+        return created ? saved : null;
+      }}
+    >
       {editedProduct && (
         <ImageManager
           product={editedProduct}
@@ -614,124 +424,133 @@ export function AdminProductsPage() {
           }}
         />
       )}
-      <form
-        class="card toolbar"
-        aria-label={t('shop.filters')}
-        onSubmit={(event) => {
-          event.preventDefault();
-          setQuery(q.trim());
-        }}
+      <FilterBar
+        label={t('shop.filters')}
+        applyLabel={t('shop.searchButton')}
+        onApply={() => setQuery(q.trim())}
       >
-        <div class="field">
-          <label for="admin-products-q">{t('shop.search')}</label>
-          <input
-            id="admin-products-q"
-            type="search"
-            value={q}
-            onInput={(event) => setQ(event.currentTarget.value)}
-          />
-        </div>
-        <div class="field">
-          <label for="admin-products-status">{t('shop.admin.status')}</label>
-          <select
-            id="admin-products-status"
-            value={status}
-            onChange={(event) => setStatus(event.currentTarget.value as ProductStatusFilter)}
-          >
-            {(['all', 'active', 'inactive'] as const).map((value) => (
-              <option key={value} value={value}>
-                {t(STATUS_KEYS[value])}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" class="button">
-          {t('shop.searchButton')}
-        </button>
-      </form>
-      {products === null ? (
+        <Field
+          id="admin-products-q"
+          kind="search"
+          label={t('shop.search')}
+          value={q}
+          onValue={setQ}
+        />
+        <Field<ProductStatusFilter>
+          id="admin-products-status"
+          kind="select"
+          label={t('shop.admin.status')}
+          value={status}
+          onValue={setStatus}
+          options={(['all', 'active', 'inactive'] as const).map((value) => ({
+            value,
+            label: t(STATUS_KEYS[value]),
+          }))}
+        />
+      </FilterBar>
+      {products.data === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : (
         <section class="card">
-          <p class="muted">{t('shop.resultCount', { count: total })}</p>
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('shop.admin.product')}</th>
-                  <th scope="col">{t('shop.kind')}</th>
-                  <th scope="col">{t('shop.admin.price')}</th>
-                  <th scope="col">{t('shop.admin.stock')}</th>
-                  <th scope="col">{t('shop.admin.sales')}</th>
-                  <th scope="col">{t('shop.admin.status')}</th>
-                  <th scope="col">{t('shop.admin.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {products.map((product) => (
-                  <tr key={product.id} data-slug={product.slug}>
-                    <td>
-                      <strong>{product.nameEn}</strong>
-                      <br />
-                      <span class="muted">{product.nameFr}</span>
-                      <br />
-                      {product.active ? (
-                        <Link href={productHref(product.slug)}>
-                          <code>{product.slug}</code>
-                        </Link>
-                      ) : (
-                        <code class="muted">{product.slug}</code>
-                      )}
-                    </td>
-                    <td>{t(KIND_KEYS[product.kind])}</td>
-                    <td>{formatMoney(product.priceMinor, product.currency, lang)}</td>
-                    <td>{product.stock === null ? '—' : product.stock}</td>
-                    <td>{product.salesCount}</td>
-                    <td>
-                      <span class={`badge${product.active ? ' badge-on' : ''}`}>
-                        {t(
-                          product.active
-                            ? 'shop.admin.status.active'
-                            : 'shop.admin.status.inactive',
-                        )}
-                      </span>
-                    </td>
-                    <td>
-                      <span class="actions">
-                        <button
-                          type="button"
-                          class="button"
-                          aria-label={t('shop.admin.editNamed', { name: product.nameEn })}
-                          onClick={() => {
-                            setEditing(product);
-                            window.scrollTo(0, 0);
-                          }}
-                        >
-                          {t('shop.admin.edit')}
-                        </button>
-                        <button
-                          type="button"
-                          class="button"
-                          disabled={busy !== null}
-                          aria-label={t(
-                            product.active
-                              ? 'shop.admin.deactivateNamed'
-                              : 'shop.admin.activateNamed',
-                            { name: product.nameEn },
-                          )}
-                          onClick={() => void setActive(product, !product.active)}
-                        >
-                          {t(product.active ? 'shop.admin.deactivate' : 'shop.admin.activate')}
-                        </button>
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <p class="muted">{t('shop.resultCount', { count: products.data.total })}</p>
+          <DataTable
+            caption={t('shop.admin.productsTitle')}
+            hideCaption
+            rows={products.data.items}
+            rowKey={(product) => product.id}
+            columns={[
+              {
+                key: 'product',
+                header: t('shop.admin.product'),
+                rowHeader: true,
+                cell: (product) => (
+                  <>
+                    <strong>{product.nameEn}</strong>
+                    <br />
+                    <span class="muted">{product.nameFr}</span>
+                    <br />
+                    {product.active ? (
+                      <Link href={productHref(product.slug)}>
+                        <code>{product.slug}</code>
+                      </Link>
+                    ) : (
+                      <code class="muted">{product.slug}</code>
+                    )}
+                  </>
+                ),
+              },
+              {
+                key: 'kind',
+                header: t('shop.kind'),
+                cell: (product) => t(KIND_KEYS[product.kind]),
+              },
+              {
+                key: 'price',
+                header: t('shop.admin.price'),
+                numeric: true,
+                cell: (product) => formatMoney(product.priceMinor, product.currency, lang),
+              },
+              {
+                key: 'stock',
+                header: t('shop.admin.stock'),
+                numeric: true,
+                cell: (product) => (product.stock === null ? '—' : product.stock),
+              },
+              {
+                key: 'sales',
+                header: t('shop.admin.sales'),
+                numeric: true,
+                cell: (product) => product.salesCount,
+              },
+              {
+                key: 'status',
+                header: t('shop.admin.status'),
+                cell: (product) => <ActiveBadge active={product.active} />,
+              },
+            ]}
+            actions={(product) => (
+              <span class="actions">
+                <button
+                  type="button"
+                  class="button"
+                  aria-label={t('shop.admin.editNamed', { name: product.nameEn })}
+                  onClick={() => {
+                    setEditing(product);
+                    window.scrollTo(0, 0);
+                  }}
+                >
+                  {t('shop.admin.edit')}
+                </button>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={actions.busy !== null}
+                  aria-label={t(
+                    product.active ? 'shop.admin.deactivateNamed' : 'shop.admin.activateNamed',
+                    { name: product.nameEn },
+                  )}
+                  onClick={() =>
+                    void actions.run(product.id, async () => {
+                      const active = !product.active;
+                      const saved = await authed((token) =>
+                        adminUpdateProduct(token, product.id, { active }),
+                      );
+                      replace(saved);
+                      actions.setMessage(
+                        t(active ? 'shop.admin.activated' : 'shop.admin.deactivated', {
+                          name: saved.nameEn,
+                        }),
+                      );
+                    })
+                  }
+                >
+                  {t(product.active ? 'shop.admin.deactivate' : 'shop.admin.activate')}
+                </button>
+              </span>
+            )}
+          />
         </section>
       )}
-    </div>
+    </AdminEditorPage>
   );
 }

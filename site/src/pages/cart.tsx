@@ -11,20 +11,25 @@ import {
 } from '../api/shop';
 import { useSession } from '../auth';
 import { ProblemAlert } from '../components/form';
+import { TotalsList } from '../components/shop/orders';
 import {
   asShopper,
-  attempt,
-  formatMoney,
-  formatRate,
   mergeOnce,
   noteCart,
   promoRefusalKey,
   savedPromo,
   savePromo,
 } from '../components/shop/shop';
-import { Money, ProductImage, productHref, ShopLinks } from '../components/shop/widgets';
+import {
+  BrowseEmpty,
+  Money,
+  ProductImage,
+  productHref,
+  ShopPage,
+} from '../components/shop/widgets';
 import { type Lang, type translate, useI18n } from '../i18n';
 import { Link, navigate } from '../router';
+import { attempt, Field, formatMoney, Toast } from '../ui';
 
 const MAX_QUANTITY = 99;
 
@@ -158,51 +163,30 @@ function LineRow({
 export function Totals({ cart }: { cart: CartView }) {
   const { t, lang } = useI18n();
   const currency = cart.currency ?? 'EUR';
-  const money = (minor: number) => formatMoney(minor, currency, lang);
   return (
-    <dl class="shop-totals" aria-label={t('shop.cart.totals')}>
-      <div>
-        <dt>{t('shop.cart.subtotal')}</dt>
-        <dd>{money(cart.subtotalMinor)}</dd>
-      </div>
-      {cart.discountMinor > 0 && (
-        <div class="shop-discount">
-          <dt>
-            {cart.promo
-              ? t('shop.cart.discountCode', { code: cart.promo.code })
-              : t('shop.cart.discount')}
-          </dt>
-          <dd>−{money(cart.discountMinor)}</dd>
-        </div>
-      )}
-      {cart.needsShipping && (
-        <div>
-          <dt>{t('shop.cart.shipping')}</dt>
-          <dd>
-            {cart.shippingMinor === 0 ? t('shop.cart.shippingFree') : money(cart.shippingMinor)}
-          </dd>
-        </div>
-      )}
-      {cart.vat.map((line) => (
-        <div key={line.rateBps} class="shop-vat">
-          <dt>
-            {t('shop.cart.vatLine', {
-              rate: formatRate(line.rateBps, lang),
-              net: money(line.netMinor),
-            })}
-          </dt>
-          <dd>{money(line.vatMinor)}</dd>
-        </div>
-      ))}
-      <div class="shop-total">
-        <dt>{t('shop.cart.total')}</dt>
-        <dd>{money(cart.totalMinor)}</dd>
-      </div>
-      <div class="muted">
-        <dt>{t('shop.cart.vatIncluded')}</dt>
-        <dd>{money(cart.taxMinor)}</dd>
-      </div>
-    </dl>
+    <TotalsList
+      label={t('shop.cart.totals')}
+      currency={currency}
+      subtotalMinor={cart.subtotalMinor}
+      discountMinor={cart.discountMinor}
+      promoCode={cart.promo?.code}
+      shipping={
+        cart.needsShipping
+          ? cart.shippingMinor === 0
+            ? t('shop.cart.shippingFree')
+            : formatMoney(cart.shippingMinor, currency, lang)
+          : null
+      }
+      vat={cart.vat}
+      totalMinor={cart.totalMinor}
+      after={[
+        {
+          label: t('shop.cart.vatIncluded'),
+          value: formatMoney(cart.taxMinor, currency, lang),
+          class: 'muted',
+        },
+      ]}
+    />
   );
 }
 
@@ -218,10 +202,6 @@ export function CartPage() {
   const [code, setCode] = useState(savedPromo() ?? '');
   const [promoMessage, setPromoMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [promoBusy, setPromoBusy] = useState(false);
-
-  useEffect(() => {
-    document.title = `${t('shop.cart.title')} · WeBox`;
-  }, [t]);
 
   /** Shows a cart, with the saved promo code's discount when it still applies. */
   async function show(base: CartView, token: string | null) {
@@ -312,21 +292,12 @@ export function CartPage() {
 
   const empty = cart !== null && cart.lines.length === 0;
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.cart.title')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('shop.cart.title')}>
       {problem && <ProblemAlert problem={problem} other={[]} />}
       {cart === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : empty ? (
-        <div class="card">
-          <p>{t('shop.cart.empty')}</p>
-          <Link href="/marketplace" class="button">
-            {t('shop.cart.browse')}
-          </Link>
-        </div>
+        <BrowseEmpty>{t('shop.cart.empty')}</BrowseEmpty>
       ) : (
         <div class="shop-cart">
           <section class="card" aria-label={t('shop.cart.lines')}>
@@ -361,17 +332,14 @@ export function CartPage() {
           </section>
           <aside class="card shop-summary" aria-label={t('shop.cart.summary')}>
             <form class="shop-promo" onSubmit={(event) => void applyPromo(event)}>
-              <div class="field">
-                <label for="promo-code">{t('shop.promo.label')}</label>
-                <input
-                  id="promo-code"
-                  type="text"
-                  autocomplete="off"
-                  maxLength={40}
-                  value={code}
-                  onInput={(event) => setCode(event.currentTarget.value)}
-                />
-              </div>
+              <Field
+                id="promo-code"
+                label={t('shop.promo.label')}
+                autocomplete="off"
+                maxLength={40}
+                value={code}
+                onValue={setCode}
+              />
               <div class="actions">
                 <button type="submit" class="button" disabled={promoBusy || !code.trim()}>
                   {promoBusy ? t('shop.promo.checking') : t('shop.promo.apply')}
@@ -383,12 +351,7 @@ export function CartPage() {
                 )}
               </div>
               {promoMessage && (
-                <p
-                  class={`alert ${promoMessage.ok ? 'alert-info' : 'alert-error'}`}
-                  role={promoMessage.ok ? 'status' : 'alert'}
-                >
-                  {promoMessage.text}
-                </p>
+                <Toast tone={promoMessage.ok ? 'success' : 'error'}>{promoMessage.text}</Toast>
               )}
             </form>
             <Totals cart={cart} />
@@ -408,6 +371,6 @@ export function CartPage() {
           </aside>
         </div>
       )}
-    </div>
+    </ShopPage>
   );
 }

@@ -13,10 +13,8 @@ import {
 } from '../api/shop';
 import { authed } from '../auth';
 import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { METHOD_KEYS, orderHref, TransferInstructions } from '../components/shop/orders';
 import {
-  attempt,
-  formatDate,
-  formatMoney,
   mergeOnce,
   newIdempotencyKey,
   noteCart,
@@ -24,9 +22,10 @@ import {
   savedPromo,
   savePromo,
 } from '../components/shop/shop';
-import { ShopLinks } from '../components/shop/widgets';
+import { BrowseEmpty, ShopPage } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
+import { attempt, Field, formatMoney, Toast, usePageTitle } from '../ui';
 import { Totals } from './cart';
 
 const BILLING_FIELDS = [
@@ -50,12 +49,6 @@ const AUTOCOMPLETE: Record<BillingField, string> = {
   vatId: 'off',
 };
 
-export const METHOD_KEYS: Record<PaymentMethod, MessageKey> = {
-  stripe: 'shop.method.stripe',
-  paypal: 'shop.method.paypal',
-  bank_transfer: 'shop.method.bank_transfer',
-};
-
 const BILLING_LABELS: Record<BillingField, MessageKey> = {
   name: 'shop.billing.name',
   email: 'shop.billing.email',
@@ -67,61 +60,6 @@ const BILLING_LABELS: Record<BillingField, MessageKey> = {
 };
 
 /** The in-app URL of one of the buyer's orders. */
-export function orderHref(id: string): string {
-  return `/orders?id=${encodeURIComponent(id)}`;
-}
-
-/** How to pay a bank-transfer order: payee, IBAN, BIC, the reference to quote, amount, deadline. */
-export function TransferInstructions({
-  instructions,
-}: {
-  instructions: NonNullable<CheckoutResult['instructions']>;
-}) {
-  const { t, lang } = useI18n();
-  return (
-    <section class="card shop-transfer" aria-labelledby="transfer-title">
-      <h2 id="transfer-title">{t('shop.transfer.title')}</h2>
-      <p>{t('shop.transfer.intro')}</p>
-      <dl class="facts">
-        <div>
-          <dt>{t('shop.transfer.holder')}</dt>
-          <dd>{instructions.holder}</dd>
-        </div>
-        <div>
-          <dt>IBAN</dt>
-          <dd>
-            <code>{instructions.iban}</code>
-          </dd>
-        </div>
-        {instructions.bic && (
-          <div>
-            <dt>BIC</dt>
-            <dd>
-              <code>{instructions.bic}</code>
-            </dd>
-          </div>
-        )}
-        <div>
-          <dt>{t('shop.transfer.reference')}</dt>
-          <dd>
-            <code class="shop-reference">{instructions.reference}</code>
-          </dd>
-        </div>
-        <div>
-          <dt>{t('shop.transfer.amount')}</dt>
-          <dd>{formatMoney(instructions.amountMinor, instructions.currency, lang)}</dd>
-        </div>
-        {instructions.expiresAt && (
-          <div>
-            <dt>{t('shop.transfer.before')}</dt>
-            <dd>{formatDate(instructions.expiresAt, lang, false)}</dd>
-          </div>
-        )}
-      </dl>
-    </section>
-  );
-}
-
 /** Checkout: billing details, payment method, then the order and its payment. */
 export function CheckoutPage({ user }: { user: User }) {
   const { t, lang } = useI18n();
@@ -146,10 +84,6 @@ export function CheckoutPage({ user }: { user: User }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [result, setResult] = useState<CheckoutResult | null>(null);
   const { byField, other } = splitFieldErrors(problem, BILLING_FIELDS);
-
-  useEffect(() => {
-    document.title = `${t('shop.checkout.title')} · WeBox`;
-  }, [t]);
 
   useEffect(() => {
     void attempt(async () => {
@@ -228,32 +162,18 @@ export function CheckoutPage({ user }: { user: User }) {
     setPending(false);
   }
 
-  // Preact types an input's attributes by its literal `type`, so the shared ones are built here.
-  const inputProps = (field: BillingField) => ({
-    id: `billing-${field}`,
-    value: billing[field],
-    required: field === 'name' || field === 'email',
-    maxLength: field === 'country' ? 2 : field === 'address' ? 500 : 200,
-    autocomplete: AUTOCOMPLETE[field],
-    'aria-invalid': byField[field] ? true : undefined,
-    onInput: (event: Event) => {
-      const { value } = event.currentTarget as HTMLInputElement;
-      setBilling((old) => ({ ...old, [field]: value }));
-    },
-  });
-
   if (result) {
     const { order, instructions } = result;
     return (
       <div class="page shop-page">
         <h1 tabIndex={-1}>{t('shop.checkout.placed')}</h1>
-        <p role="status" class="alert alert-info">
+        <Toast>
           {order.status === 'pending'
             ? t('shop.checkout.placedPending', {
                 total: formatMoney(order.totalMinor, order.currency, lang),
               })
             : t('shop.checkout.placedDone')}
-        </p>
+        </Toast>
         {instructions && <TransferInstructions instructions={instructions} />}
         <p class="actions">
           <Link href={orderHref(order.id)} class="button">
@@ -267,16 +187,8 @@ export function CheckoutPage({ user }: { user: User }) {
 
   const empty = cart !== null && cart.lines.length === 0;
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.checkout.title')}</h1>
-        <ShopLinks />
-      </div>
-      {notice && (
-        <p class="alert alert-error" role="alert">
-          {notice}
-        </p>
-      )}
+    <ShopPage title={t('shop.checkout.title')}>
+      {notice && <Toast tone="error">{notice}</Toast>}
       {problem && (
         <>
           <ProblemAlert problem={problem} other={other} />
@@ -290,28 +202,26 @@ export function CheckoutPage({ user }: { user: User }) {
       {cart === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : empty ? (
-        <div class="card">
-          <p>{t('shop.cart.empty')}</p>
-          <Link href="/marketplace" class="button">
-            {t('shop.cart.browse')}
-          </Link>
-        </div>
+        <BrowseEmpty>{t('shop.cart.empty')}</BrowseEmpty>
       ) : (
         <form class="shop-cart" onSubmit={(event) => void submit(event)}>
           <div>
             <fieldset class="card shop-billing">
               <legend>{t('shop.checkout.billing')}</legend>
               {BILLING_FIELDS.map((field) => (
-                <div class="field" key={field}>
-                  <label for={`billing-${field}`}>{t(BILLING_LABELS[field])}</label>
-                  {field === 'email' ? (
-                    <input type="email" {...inputProps(field)} />
-                  ) : (
-                    <input type="text" {...inputProps(field)} />
-                  )}
-                  {field === 'country' && <p class="field-hint">{t('shop.billing.countryHint')}</p>}
-                  {byField[field] && <p class="field-error">{byField[field]}</p>}
-                </div>
+                <Field
+                  key={field}
+                  id={`billing-${field}`}
+                  kind={field === 'email' ? 'email' : 'text'}
+                  label={t(BILLING_LABELS[field])}
+                  value={billing[field]}
+                  onValue={(value: string) => setBilling((old) => ({ ...old, [field]: value }))}
+                  required={field === 'name' || field === 'email'}
+                  maxLength={field === 'country' ? 2 : field === 'address' ? 500 : 200}
+                  autocomplete={AUTOCOMPLETE[field]}
+                  hint={field === 'country' ? t('shop.billing.countryHint') : undefined}
+                  error={byField[field]}
+                />
               ))}
             </fieldset>
             <fieldset class="card shop-methods">
@@ -372,7 +282,7 @@ export function CheckoutPage({ user }: { user: User }) {
           </aside>
         </form>
       )}
-    </div>
+    </ShopPage>
   );
 }
 
@@ -383,8 +293,8 @@ export function PaypalReturnPage() {
   const orderId = new URLSearchParams(search).get('order');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
+  usePageTitle(t('shop.checkout.title'));
   useEffect(() => {
-    document.title = `${t('shop.checkout.title')} · WeBox`;
     if (!orderId) return;
     void attempt(async () => {
       await authed((token) => capturePaypal(token, orderId));
@@ -396,9 +306,7 @@ export function PaypalReturnPage() {
     <div class="page shop-page">
       <h1 tabIndex={-1}>{t('shop.paypal.title')}</h1>
       {!orderId ? (
-        <p class="alert alert-error" role="alert">
-          {t('shop.paypal.noOrder')}
-        </p>
+        <Toast tone="error">{t('shop.paypal.noOrder')}</Toast>
       ) : problem ? (
         <>
           <ProblemAlert problem={problem} other={[]} />

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiProblem } from '../api/client';
 import {
   addToCart,
-  type Category,
   getCart,
   getWishlist,
   listCategories,
@@ -17,19 +16,20 @@ import {
 } from '../api/shop';
 import { authed, useSession } from '../auth';
 import { ProblemAlert } from '../components/form';
-import { asShopper, attempt, minorToInput, noteCart, parseMoney } from '../components/shop/shop';
+import { asShopper, minorToInput, noteCart, parseMoney } from '../components/shop/shop';
 import {
   KIND_KEYS,
   Money,
   ProductImage,
   productHref,
-  ShopLinks,
+  ShopPage,
   Stars,
   StockBadge,
   WishlistButton,
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
+import { attempt, EmptyState, Field, FilterBar, Pager, Toast, useResource } from '../ui';
 import { ProductPage } from './product';
 
 /** How long typing in a text filter waits before the list is asked for again. */
@@ -148,21 +148,13 @@ function Catalog() {
   const [maxText, setMaxText] = useState(
     filters.maxPrice === undefined ? '' : minorToInput(filters.maxPrice),
   );
-  const [categories, setCategories] = useState<Category[]>([]);
-  const [page, setPage] = useState<{ items: Product[]; total: number } | null>(null);
+  const categories = useResource(() => listCategories(lang), [lang]);
+  const page = useResource(() => listProducts(filtersFrom(search), lang), [search, lang]);
   const [wished, setWished] = useState<Set<string>>(new Set());
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [actionProblem, setProblem] = useState<ApiProblem | null>(null);
   const [adding, setAdding] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  useEffect(() => {
-    document.title = `${t('area.marketplace')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    void attempt(async () => setCategories(await listCategories(lang)), setProblem);
-  }, [lang]);
 
   useEffect(() => {
     void attempt(async () => {
@@ -173,23 +165,6 @@ function Catalog() {
       }
     }, setProblem);
   }, [signedIn, lang]);
-
-  useEffect(() => {
-    let current = true;
-    setProblem(null);
-    void attempt(
-      async () => {
-        const result = await listProducts(filtersFrom(search), lang);
-        if (current) setPage(result);
-      },
-      (error) => {
-        if (current) setProblem(error);
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [search, lang]);
 
   useEffect(() => () => clearTimeout(typing.current), []);
 
@@ -260,149 +235,108 @@ function Catalog() {
   }
 
   const currentPage = filters.page ?? 1;
-  const pages = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;
+  const pages = page.data ? Math.max(1, Math.ceil(page.data.total / PAGE_SIZE)) : 1;
   const goTo = (n: number) => navigate(`/marketplace${searchFor({ ...filters, page: n })}`);
+  const problem = actionProblem ?? page.problem ?? categories.problem;
+  const price = (id: string, label: MessageKey, value: string, onValue: (text: string) => void) => (
+    <Field
+      id={id}
+      class="shop-price-field"
+      label={t(label)}
+      inputMode="decimal"
+      value={value}
+      onValue={(text) => {
+        onValue(text);
+        typed();
+      }}
+    />
+  );
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('area.marketplace')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('area.marketplace')}>
       <p class="muted">{t('shop.intro')}</p>
-      <form
-        class="card toolbar shop-filters"
-        aria-label={t('shop.filters')}
-        onSubmit={(event) => {
-          event.preventDefault();
+      <FilterBar
+        label={t('shop.filters')}
+        applyLabel={t('shop.searchButton')}
+        onApply={() => {
           clearTimeout(typing.current);
           if (!priceInvalid) apply(textFilters());
         }}
       >
-        <div class="field">
-          <label for="shop-q">{t('shop.search')}</label>
-          <input
-            id="shop-q"
-            type="search"
-            value={q}
-            maxLength={200}
-            onInput={(event) => {
-              setQ(event.currentTarget.value);
-              typed();
-            }}
-          />
-        </div>
-        <div class="field">
-          <label for="shop-category">{t('shop.category')}</label>
-          <select
-            id="shop-category"
-            value={filters.category ?? ''}
-            onChange={(event) =>
-              apply({ ...textFilters(), category: event.currentTarget.value || undefined })
-            }
-          >
-            <option value="">{t('shop.allCategories')}</option>
-            {categories.map((category) => (
-              <option key={category.id} value={category.slug}>
-                {category.parentId ? `— ${category.name}` : category.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="shop-kind">{t('shop.kind')}</label>
-          <select
-            id="shop-kind"
-            value={filters.kind ?? ''}
-            onChange={(event) =>
-              apply({
-                ...textFilters(),
-                kind: (event.currentTarget.value || undefined) as ProductKind | undefined,
-              })
-            }
-          >
-            <option value="">{t('shop.allKinds')}</option>
-            {PRODUCT_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {t(KIND_KEYS[kind])}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field shop-price-field">
-          <label for="shop-min">{t('shop.minPrice')}</label>
-          <input
-            id="shop-min"
-            type="text"
-            inputMode="decimal"
-            value={minText}
-            aria-invalid={Number.isNaN(minPrice)}
-            onInput={(event) => {
-              setMinText(event.currentTarget.value);
-              typed();
-            }}
-          />
-        </div>
-        <div class="field shop-price-field">
-          <label for="shop-max">{t('shop.maxPrice')}</label>
-          <input
-            id="shop-max"
-            type="text"
-            inputMode="decimal"
-            value={maxText}
-            aria-invalid={Number.isNaN(maxPrice)}
-            onInput={(event) => {
-              setMaxText(event.currentTarget.value);
-              typed();
-            }}
-          />
-        </div>
-        <div class="field">
-          <label for="shop-sort">{t('shop.sort')}</label>
-          <select
-            id="shop-sort"
-            value={filters.sort ?? ''}
-            onChange={(event) =>
-              apply({
-                ...textFilters(),
-                sort: (event.currentTarget.value || undefined) as ProductSort | undefined,
-              })
-            }
-          >
-            <option value="">{filters.q ? t('shop.sort.relevance') : t('shop.sort.newest')}</option>
-            {PRODUCT_SORTS.map((sort) => (
-              <option key={sort} value={sort}>
-                {t(SORT_KEYS[sort])}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit" class="button" disabled={priceInvalid}>
-          {t('shop.searchButton')}
-        </button>
+        <Field
+          id="shop-q"
+          kind="search"
+          label={t('shop.search')}
+          value={q}
+          maxLength={200}
+          onValue={(text) => {
+            setQ(text);
+            typed();
+          }}
+        />
+        <Field
+          id="shop-category"
+          kind="select"
+          label={t('shop.category')}
+          value={filters.category ?? ''}
+          onValue={(category) => apply({ ...textFilters(), category: category || undefined })}
+          options={[
+            { value: '', label: t('shop.allCategories') },
+            ...(categories.data ?? []).map((category) => ({
+              value: category.slug,
+              label: category.parentId ? `— ${category.name}` : category.name,
+            })),
+          ]}
+        />
+        <Field<ProductKind | ''>
+          id="shop-kind"
+          kind="select"
+          label={t('shop.kind')}
+          value={filters.kind ?? ''}
+          onValue={(kind) => apply({ ...textFilters(), kind: kind || undefined })}
+          options={[
+            { value: '', label: t('shop.allKinds') },
+            ...PRODUCT_KINDS.map((kind) => ({ value: kind, label: t(KIND_KEYS[kind]) })),
+          ]}
+        />
+        {price('shop-min', 'shop.minPrice', minText, setMinText)}
+        {price('shop-max', 'shop.maxPrice', maxText, setMaxText)}
+        <Field<ProductSort | ''>
+          id="shop-sort"
+          kind="select"
+          label={t('shop.sort')}
+          value={filters.sort ?? ''}
+          onValue={(sort) => apply({ ...textFilters(), sort: sort || undefined })}
+          options={[
+            { value: '', label: filters.q ? t('shop.sort.relevance') : t('shop.sort.newest') },
+            ...PRODUCT_SORTS.map((sort) => ({ value: sort, label: t(SORT_KEYS[sort]) })),
+          ]}
+        />
         {priceInvalid && (
           <p class="field-error shop-filter-error" role="alert">
             {t('shop.priceInvalid')}
           </p>
         )}
-      </form>
+      </FilterBar>
       {problem && <ProblemAlert problem={problem} other={[]} />}
       {added && (
-        <p class="alert alert-info" role="status">
+        <Toast>
           {t('shop.added', { name: added })} <Link href="/cart">{t('shop.viewCart')}</Link>
-        </p>
+        </Toast>
       )}
-      {page === null ? (
+      {page.data === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
-      ) : page.items.length === 0 ? (
-        <p class="card muted">{t('shop.noMatch')}</p>
+      ) : page.data.items.length === 0 ? (
+        <div class="card">
+          <EmptyState>{t('shop.noMatch')}</EmptyState>
+        </div>
       ) : (
         <>
           <p class="muted" role="status">
-            {t('shop.resultCount', { count: page.total })}
+            {t('shop.resultCount', { count: page.data.total })}
           </p>
           <ul class="shop-grid" aria-label={t('shop.products')}>
-            {page.items.map((product) => (
+            {page.data.items.map((product) => (
               <ProductCard
                 key={product.id}
                 product={product}
@@ -421,30 +355,10 @@ function Catalog() {
               />
             ))}
           </ul>
-          {pages > 1 && (
-            <nav class="pager" aria-label={t('shop.pages')}>
-              <button
-                type="button"
-                class="button"
-                disabled={currentPage <= 1}
-                onClick={() => goTo(currentPage - 1)}
-              >
-                {t('shop.previous')}
-              </button>
-              <span>{t('shop.pageOf', { page: currentPage, pages })}</span>
-              <button
-                type="button"
-                class="button"
-                disabled={currentPage >= pages}
-                onClick={() => goTo(currentPage + 1)}
-              >
-                {t('shop.next')}
-              </button>
-            </nav>
-          )}
+          {pages > 1 && <Pager page={currentPage} pages={pages} onPage={goTo} />}
         </>
       )}
-    </div>
+    </ShopPage>
   );
 }
 

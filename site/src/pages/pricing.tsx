@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiProblem } from '../api/client';
 import {
   cancelSubscription,
@@ -9,19 +9,13 @@ import {
 } from '../api/shop';
 import { authed, useSession } from '../auth';
 import { ProblemAlert } from '../components/form';
-import {
-  attempt,
-  formatDate,
-  formatMoney,
-  newIdempotencyKey,
-  signInFirst,
-} from '../components/shop/shop';
-import { ShopLinks } from '../components/shop/widgets';
+import { newIdempotencyKey, signInFirst } from '../components/shop/shop';
+import { ShopPage } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { useLocation } from '../router';
+import { attempt, formatDate, formatMoney, formatNumber, Toast, useResource } from '../ui';
 
 type Interval = 'month' | 'year';
-type Mine = Awaited<ReturnType<typeof mySubscription>>;
 
 const PLAN_KEYS: Record<PlanOffer['plan'], MessageKey> = {
   free: 'shop.plan.free',
@@ -43,28 +37,18 @@ export function PricingPage() {
   const session = useSession();
   const { search } = useLocation();
   const signedIn = session.status === 'signed-in';
-  const [plans, setPlans] = useState<PlanOffer[] | null>(null);
-  const [mine, setMine] = useState<Mine | null>(null);
+  const plansResource = useResource(() => listPlans(lang), [lang]);
+  const plans = plansResource.data;
+  const mineResource = useResource(
+    () => (signedIn ? authed(mySubscription) : Promise.resolve(null)),
+    [signedIn],
+  );
+  const mine = mineResource.data;
   const [interval, setBillingInterval] = useState<Interval>('month');
   const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [actionProblem, setProblem] = useState<ApiProblem | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('shop.pricing.title')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    void attempt(async () => setPlans(await listPlans(lang)), setProblem);
-  }, [lang]);
-
-  useEffect(() => {
-    if (!signedIn) {
-      setMine(null);
-      return;
-    }
-    void attempt(async () => setMine(await authed(mySubscription)), setProblem);
-  }, [signedIn]);
+  const problem = actionProblem ?? plansResource.problem ?? mineResource.problem;
 
   async function start(plan: 'pro' | 'business') {
     if (!signedIn) {
@@ -94,34 +78,23 @@ export function PricingPage() {
     setProblem(null);
     await attempt(async () => {
       const subscription = await authed(cancelSubscription);
-      setMine((old) => (old ? { ...old, subscription } : old));
+      mineResource.setData((old) => (old ? { ...old, subscription } : old));
     }, setProblem);
     setBusy(null);
   }
 
   const subscribed = new URLSearchParams(search).get('subscribed');
-  const number = new Intl.NumberFormat(lang);
   const current = mine?.plan ?? (session.status === 'signed-in' ? session.user.plan : null);
   const subscription = mine?.subscription ?? null;
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.pricing.title')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('shop.pricing.title')}>
       <p class="muted">{t('shop.pricing.intro')}</p>
       {(subscribed === 'pro' || subscribed === 'business') && (
-        <p class="alert alert-info" role="status">
-          {t('shop.pricing.thanks', { plan: t(PLAN_KEYS[subscribed]) })}
-        </p>
+        <Toast>{t('shop.pricing.thanks', { plan: t(PLAN_KEYS[subscribed]) })}</Toast>
       )}
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {notice && (
-        <p class="alert alert-error" role="alert">
-          {notice}
-        </p>
-      )}
+      {notice && <Toast tone="error">{notice}</Toast>}
       {subscription && subscription.status !== 'canceled' && (
         <section class="card">
           <p>
@@ -193,11 +166,13 @@ export function PricingPage() {
                 </p>
                 <ul class="shop-quotas">
                   <li>
-                    {t('shop.pricing.daily', { tokens: number.format(offer.quotas.dailyTokens) })}
+                    {t('shop.pricing.daily', {
+                      tokens: formatNumber(offer.quotas.dailyTokens, lang),
+                    })}
                   </li>
                   <li>
                     {t('shop.pricing.monthlyTokens', {
-                      tokens: number.format(offer.quotas.monthlyTokens),
+                      tokens: formatNumber(offer.quotas.monthlyTokens, lang),
                     })}
                   </li>
                 </ul>
@@ -226,6 +201,6 @@ export function PricingPage() {
           })}
         </ul>
       )}
-    </div>
+    </ShopPage>
   );
 }

@@ -13,10 +13,11 @@ import {
 } from '../api/shop';
 import { authed, useSession } from '../auth';
 import { ProblemAlert } from '../components/form';
-import { asShopper, attempt, formatDate, noteCart, signInFirst } from '../components/shop/shop';
+import { asShopper, noteCart, signInFirst } from '../components/shop/shop';
 import {
   KIND_KEYS,
   Money,
+  NotLoaded,
   ProductImage,
   ShopLinks,
   Stars,
@@ -25,6 +26,7 @@ import {
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
+import { attempt, Field, formatDate, Toast, usePageTitle, useResource } from '../ui';
 
 /** Highest quantity one cart line takes (the cart's own limit). */
 const MAX_QUANTITY = 99;
@@ -107,24 +109,18 @@ function ReviewForm({
   return (
     <form class="shop-review-form" onSubmit={(event) => void submit(event)}>
       <h3>{mine ? t('shop.review.edit') : t('shop.review.write')}</h3>
-      {refused && (
-        <p class="alert alert-error" role="alert">
-          {refused}
-        </p>
-      )}
+      {refused && <Toast tone="error">{refused}</Toast>}
       {problem && <ProblemAlert problem={problem} other={[]} />}
       <StarInput value={rating} onValue={setRating} />
-      <div class="field">
-        <label for="review-text">{t('shop.review.text')}</label>
-        <textarea
-          id="review-text"
-          class="shop-textarea"
-          rows={4}
-          maxLength={REVIEW_MAX}
-          value={text}
-          onInput={(event) => setText(event.currentTarget.value)}
-        />
-      </div>
+      <Field
+        id="review-text"
+        kind="textarea"
+        label={t('shop.review.text')}
+        rows={4}
+        maxLength={REVIEW_MAX}
+        value={text}
+        onValue={setText}
+      />
       <button type="submit" class="button" disabled={pending || rating === 0}>
         {pending ? t('shop.saving') : t('shop.review.submit')}
       </button>
@@ -207,11 +203,7 @@ function Reviews({ product }: { product: Product }) {
           </p>
         </div>
       )}
-      {saved && (
-        <p class="alert alert-info" role="status">
-          {t('shop.review.saved')}
-        </p>
-      )}
+      {saved && <Toast>{t('shop.review.saved')}</Toast>}
       {signedIn ? (
         page && (
           <ReviewForm
@@ -240,21 +232,17 @@ export function ProductPage({ slug }: { slug: string }) {
   const { t, lang } = useI18n();
   const session = useSession();
   const signedIn = session.status === 'signed-in';
-  const [product, setProduct] = useState<Product | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const loaded = useResource(() => getProduct(slug, lang), [slug, lang]);
+  const product = loaded.data;
+  const [actionProblem, setProblem] = useState<ApiProblem | null>(null);
+  const problem = actionProblem ?? loaded.problem;
   const [image, setImage] = useState(0);
   const [quantity, setQuantity] = useState(1);
   const [wished, setWished] = useState(false);
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<number | null>(null);
 
-  useEffect(() => {
-    void attempt(async () => setProduct(await getProduct(slug, lang)), setProblem);
-  }, [slug, lang]);
-
-  useEffect(() => {
-    if (product) document.title = `${product.name} · WeBox`;
-  }, [product]);
+  usePageTitle(product?.name ?? t('area.marketplace'));
 
   useEffect(() => {
     if (!product || !signedIn) return;
@@ -266,19 +254,12 @@ export function ProductPage({ slug }: { slug: string }) {
 
   if (!product) {
     return (
-      <div class="page shop-page">
-        <p>
-          <Link href="/marketplace">{t('shop.back')}</Link>
-        </p>
-        {problem ? (
-          <>
-            <h1 tabIndex={-1}>{t('shop.productMissing')}</h1>
-            <ProblemAlert problem={problem} other={[]} />
-          </>
-        ) : (
-          <p role="status">{t('app.loading')}</p>
-        )}
-      </div>
+      <NotLoaded
+        back="/marketplace"
+        backLabel={t('shop.back')}
+        missing={t('shop.productMissing')}
+        problem={problem}
+      />
     );
   }
 
@@ -354,10 +335,10 @@ export function ProductPage({ slug }: { slug: string }) {
           )}
           {problem && <ProblemAlert problem={problem} other={[]} />}
           {added !== null && (
-            <p class="alert alert-info" role="status">
+            <Toast>
               {t('shop.addedCount', { count: added, name: product.name })}{' '}
               <Link href="/cart">{t('shop.viewCart')}</Link>
-            </p>
+            </Toast>
           )}
           <form
             class="toolbar shop-buy"
@@ -366,22 +347,20 @@ export function ProductPage({ slug }: { slug: string }) {
               void add(product);
             }}
           >
-            <div class="field">
-              <label for="product-quantity">{t('shop.quantity')}</label>
-              <input
-                id="product-quantity"
-                type="number"
-                class="shop-qty-input"
-                min={1}
-                max={max}
-                value={quantity}
-                disabled={soldOut || max === 1}
-                onInput={(event) => {
-                  const value = Math.floor(Number(event.currentTarget.value));
-                  setQuantity(Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : 1);
-                }}
-              />
-            </div>
+            <Field
+              id="product-quantity"
+              kind="number"
+              class="shop-qty-field"
+              label={t('shop.quantity')}
+              min={1}
+              max={max}
+              value={String(quantity)}
+              disabled={soldOut || max === 1}
+              onValue={(text) => {
+                const value = Math.floor(Number(text));
+                setQuantity(Number.isFinite(value) ? Math.min(max, Math.max(1, value)) : 1);
+              }}
+            />
             <button
               type="submit"
               class="button button-primary button-inline"

@@ -1,67 +1,36 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { ApiProblem } from '../api/client';
-import { addToCart, getWishlist, setWishlisted, type WishlistItem } from '../api/shop';
+import { addToCart, getWishlist, setWishlisted } from '../api/shop';
 import { authed } from '../auth';
 import { ProblemAlert } from '../components/form';
-import { attempt, formatDate, noteCart } from '../components/shop/shop';
+import { noteCart } from '../components/shop/shop';
 import {
+  BrowseEmpty,
   Money,
   ProductImage,
   productHref,
-  ShopLinks,
+  ShopPage,
   StockBadge,
 } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { formatDate, Toast, useResource } from '../ui';
+import { useRowActions } from '../ui/row-actions';
 
 /** The signed-in user's wishlist: open, add to the cart, or remove each product. */
 export function WishlistPage() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<WishlistItem[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('shop.wishlist.title')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    void attempt(
-      async () => setItems(await authed((token) => getWishlist(token, lang))),
-      setProblem,
-    );
-  }, [lang]);
-
-  async function run(id: string, action: () => Promise<void>) {
-    setBusy(id);
-    setProblem(null);
-    setMessage(null);
-    await attempt(action, setProblem);
-    setBusy(null);
-  }
+  const wishlist = useResource(() => authed((token) => getWishlist(token, lang)), [lang]);
+  const items = wishlist.data;
+  const { busy, run, message, setMessage, ...actions } = useRowActions();
+  const problem = actions.problem ?? wishlist.problem;
 
   return (
-    <div class="page shop-page">
-      <div class="shop-head">
-        <h1 tabIndex={-1}>{t('shop.wishlist.title')}</h1>
-        <ShopLinks />
-      </div>
+    <ShopPage title={t('shop.wishlist.title')}>
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
+      {message && <Toast>{message}</Toast>}
       {items === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : items.length === 0 ? (
-        <div class="card">
-          <p>{t('shop.wishlist.empty')}</p>
-          <Link href="/marketplace" class="button">
-            {t('shop.cart.browse')}
-          </Link>
-        </div>
+        <BrowseEmpty>{t('shop.wishlist.empty')}</BrowseEmpty>
       ) : (
         <ul class="card shop-lines" aria-label={t('shop.wishlist.title')}>
           {items.map(({ product, available, addedAt }) => (
@@ -111,7 +80,7 @@ export function WishlistPage() {
                     onClick={() =>
                       void run(product.id, async () => {
                         await authed((token) => setWishlisted(token, product.id, false));
-                        setItems(
+                        wishlist.setData(
                           (list) => list?.filter((item) => item.product.id !== product.id) ?? null,
                         );
                         setMessage(t('shop.wishlist.removed', { name: product.name }));
@@ -126,6 +95,6 @@ export function WishlistPage() {
           ))}
         </ul>
       )}
-    </div>
+    </ShopPage>
   );
 }

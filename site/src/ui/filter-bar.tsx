@@ -7,12 +7,14 @@ interface FilterBarProps {
   /** Called on submit (Enter in a field or the Apply button); omit for filters applied live. */
   onApply?(): void;
   onReset?(): void;
+  /** The apply button's text (default "Apply"). */
+  applyLabel?: string;
   /** The filter fields (Field components). */
   children: ComponentChildren;
 }
 
 /** A row of filter fields in a search form; Enter applies, an optional button resets. */
-export function FilterBar({ label, onApply, onReset, children }: FilterBarProps) {
+export function FilterBar({ label, onApply, onReset, applyLabel, children }: FilterBarProps) {
   const { t } = useI18n();
   return (
     // biome-ignore lint/a11y/useSemanticElements: <search> is not yet in Preact's element types.
@@ -30,7 +32,7 @@ export function FilterBar({ label, onApply, onReset, children }: FilterBarProps)
         <div class="filter-bar-actions">
           {onApply && (
             <button type="submit" class="button">
-              {t('ui.filter.apply')}
+              {applyLabel ?? t('ui.filter.apply')}
             </button>
           )}
           {onReset && (

@@ -1,9 +1,13 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ApiProblem } from '../../api/client';
 import { type Product, type ProductKind, setWishlisted } from '../../api/shop';
 import { authed, useSession } from '../../auth';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link } from '../../router';
+import { EmptyState } from '../../ui/empty-state';
+import { usePageTitle } from '../../ui/hooks';
+import { ProblemAlert } from '../form';
 import { attempt, formatMoney, signInFirst, useCartCount } from './shop';
 
 export const KIND_KEYS: Record<ProductKind, MessageKey> = {
@@ -164,5 +168,70 @@ export function ShopLinks() {
         </Link>
       )}
     </nav>
+  );
+}
+
+/** A shop list's empty state (cart, orders, wishlist) with a link back to the marketplace. */
+export function BrowseEmpty({ children }: { children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <div class="card">
+      <EmptyState
+        action={
+          <Link href="/marketplace" class="button">
+            {t('shop.cart.browse')}
+          </Link>
+        }
+      >
+        {children}
+      </EmptyState>
+    </div>
+  );
+}
+
+/** A shop page: titled `title` (heading and document), the shop's links beside the heading. */
+export function ShopPage({ title, children }: { title: string; children: ComponentChildren }) {
+  usePageTitle(title);
+  return (
+    <div class="page shop-page">
+      <div class="shop-head">
+        <h1 tabIndex={-1}>{title}</h1>
+        <ShopLinks />
+      </div>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A shop page whose item is not here (yet): a link back, then the loading line, or the
+ * `missing` heading and the problem once loading failed.
+ */
+export function NotLoaded({
+  back,
+  backLabel,
+  missing,
+  problem,
+}: {
+  back: string;
+  backLabel: string;
+  missing: string;
+  problem: ApiProblem | null;
+}) {
+  const { t } = useI18n();
+  return (
+    <div class="page shop-page">
+      <p>
+        <Link href={back}>{backLabel}</Link>
+      </p>
+      {problem ? (
+        <>
+          <h1 tabIndex={-1}>{missing}</h1>
+          <ProblemAlert problem={problem} other={[]} />
+        </>
+      ) : (
+        <p role="status">{t('app.loading')}</p>
+      )}
+    </div>
   );
 }
