@@ -17,6 +17,7 @@ import {
 } from '../api/media';
 import { authed } from '../auth';
 import { Field, ProblemAlert } from '../components/form';
+import { OfflineBadge } from '../components/generation/offline-badge';
 import { useI18n } from '../i18n';
 
 /** How long typing in the search box waits before asking the server. */
@@ -179,6 +180,12 @@ function FileCard({
           <>
             {' '}
             <span class="badge">{t('media.generated')}</span>
+          </>
+        )}
+        {file.offline && (
+          <>
+            {' '}
+            <OfflineBadge offline />
           </>
         )}
       </p>
