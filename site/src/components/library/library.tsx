@@ -266,3 +266,45 @@ export function PagedSection<T>({
     </section>
   );
 }
+
+/** A small named form (rename, move, new folder) with its submit and Cancel buttons. */
+export function InlineForm({
+  label,
+  submit,
+  cancel,
+  disabled,
+  class: className,
+  onSubmit,
+  onCancel,
+  children,
+}: {
+  label: string;
+  submit: string;
+  cancel: string;
+  disabled: boolean;
+  class?: string;
+  onSubmit(): void;
+  onCancel(): void;
+  children: ComponentChildren;
+}) {
+  return (
+    <form
+      class={className}
+      aria-label={label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+      <p class="actions">
+        <button type="submit" class="button button-primary" disabled={disabled}>
+          {submit}
+        </button>
+        <button type="button" class="button" onClick={onCancel}>
+          {cancel}
+        </button>
+      </p>
+    </form>
+  );
+}
