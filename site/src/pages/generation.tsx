@@ -30,6 +30,7 @@ import { useI18n } from '../i18n';
 import { onSocketEvent } from '../notifications';
 import { navigate, useLocation } from '../router';
 import type { Store } from '../store';
+import { usePageTitle } from '../ui';
 
 const TABS = ['image', 'audio', 'video', 'ebook', 'short', 'ad', 'gallery'] as const;
 type Tab = (typeof TABS)[number];
@@ -133,9 +134,7 @@ export function GenerationPage() {
   const needsImages = useRef(false);
   const needsProducts = useRef(false);
 
-  useEffect(() => {
-    document.title = `${t('area.generation')} · WeBox`;
-  }, [t]);
+  usePageTitle(t('area.generation'));
 
   useEffect(() => {
     void controller.load();

@@ -781,14 +781,18 @@ function FormControl({
   context: FormContext;
 }) {
   const text = (key: string) => String(values[key] ?? '');
+  /** The value and setter of a string control (`key` in `values`). */
+  const bound = (key: string) => ({
+    value: text(key),
+    onValue: (value: string) => set({ [key]: value }),
+  });
   switch (control.type) {
     case 'text':
       return (
         <Field
           id={control.id}
           label={control.label}
-          value={text(control.key)}
-          onValue={(value) => set({ [control.key]: value })}
+          {...bound(control.key)}
           required={control.required}
           maxLength={control.maxLength}
         />
@@ -799,8 +803,7 @@ function FormControl({
           kind="textarea"
           id={control.id}
           label={control.label}
-          value={text(control.key)}
-          onValue={(value) => set({ [control.key]: value })}
+          {...bound(control.key)}
           required={control.required}
           maxLength={control.maxLength}
           rows={control.rows ?? 3}
@@ -833,9 +836,8 @@ function FormControl({
           kind="select"
           id={control.id}
           label={control.label}
-          value={text(control.key)}
           options={control.options}
-          onValue={(value) => set({ [control.key]: value })}
+          {...bound(control.key)}
         />
       );
     case 'checkbox':
@@ -855,27 +857,18 @@ function FormControl({
           id={control.id}
           label={control.label}
           images={context.images}
-          value={text(control.key)}
-          onValue={(value) => set({ [control.key]: value })}
+          {...bound(control.key)}
         />
       );
     case 'chatModel':
-      return (
-        <ChatModelSelect
-          id={control.id}
-          models={context.models}
-          value={text(control.key)}
-          onValue={(value) => set({ [control.key]: value })}
-        />
-      );
+      return <ChatModelSelect id={control.id} models={context.models} {...bound(control.key)} />;
     case 'provider':
       return (
         <ProviderPicker
           name={control.id}
           legend={control.legend}
           options={control.options}
-          value={text(control.key)}
-          onValue={(value) => set({ [control.key]: value })}
+          {...bound(control.key)}
         />
       );
     case 'providerAndModel':
