@@ -153,6 +153,13 @@ describe('generation in the browser', () => {
         const image = page.locator('.gen-selected .gen-gallery img').first();
         await image.waitFor(TIMEOUT);
         await expect.poll(() => naturalWidth(image), TIMEOUT).toBeGreaterThan(0);
+        // The file itself is marked as made by the offline provider, with a title saying so.
+        const fileBadge = page
+          .locator('.gen-selected .gen-gallery li')
+          .first()
+          .getByText('Offline', { exact: true });
+        await fileBadge.waitFor(TIMEOUT);
+        expect(await fileBadge.getAttribute('title')).toMatch(/offline provider/);
 
         // A click enlarges it in a dialog.
         await page.getByRole('button', { name: 'Enlarge image 1' }).click();
@@ -227,6 +234,8 @@ describe('generation in the browser', () => {
           .getAttribute('href');
         const epub = await (await page.request.get(epubHref ?? '')).body();
         expect(epub.subarray(0, 2).toString('latin1')).toBe('PK');
+        // Both files are marked as made by the offline provider.
+        expect(await selected.getByText('Offline', { exact: true }).count()).toBe(2);
       } finally {
         await context.close();
       }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { encodePng } from '../../functions/generation/encoders/png';
+import { PASSWORD, registerUser } from '../helpers/api';
+import { startJob, waitForJob } from '../helpers/generation';
 import { launchBrowser, openSite } from './browser';
 
 const TIMEOUT = { timeout: 15_000 };
@@ -53,6 +55,8 @@ describe('media manager in the browser', () => {
         .getByText('Uploaded', { exact: true })
         .waitFor(TIMEOUT);
       await card.getByText('320×200').waitFor(TIMEOUT);
+      // An upload is not the offline provider's work: no "Offline" badge.
+      expect(await card.getByText('Offline', { exact: true }).count()).toBe(0);
       // The thumbnail comes through a signed URL and really loads.
       const image = card.getByRole('img', { name: 'sunrise.png' });
       await expect
@@ -103,6 +107,33 @@ describe('media manager in the browser', () => {
       await page.getByText('“dawn.png” deleted.').waitFor(TIMEOUT);
       await expect.poll(() => grid.count(), TIMEOUT).toBe(0);
       await expect.poll(() => page.getByText(/^0 files/).count(), TIMEOUT).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a file made by the offline provider carries an "Offline" badge explaining it', async () => {
+    const user = await registerUser({ name: 'Olga Offline' });
+    const job = await startJob(user, {
+      kind: 'image',
+      provider: 'offline',
+      prompt: 'Un phare sous la lune',
+    });
+    expect((await waitForJob(user, job.id)).status).toBe('succeeded');
+    const { context, page } = await openSite(browser);
+    try {
+      await page.goto('/login');
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Hello, Olga Offline' }).waitFor(TIMEOUT);
+      await page.goto('/media');
+      const card = page.getByRole('region', { name: 'Files' }).getByRole('article').first();
+      await card.waitFor(TIMEOUT);
+      const badge = card.getByText('Offline', { exact: true });
+      await badge.waitFor(TIMEOUT);
+      expect(await badge.getAttribute('title')).toMatch(/offline provider/);
+      await card.getByText('Generated', { exact: true }).waitFor(TIMEOUT);
     } finally {
       await context.close();
     }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import {
   type Agent,
   type AgentInput,
@@ -15,12 +15,20 @@ import {
   unshareAgent,
   updateAgent,
 } from '../api/agents';
-import { ApiProblem } from '../api/client';
-import { listModels, type UserModel } from '../api/models';
+import type { ApiProblem } from '../api/client';
+import { listModels } from '../api/models';
 import { authed } from '../auth';
-import { Field, ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
+import {
+  EditorCard,
+  LibraryNotices,
+  LibraryTextArea,
+  useLibraryActions,
+  useSave,
+} from '../components/library/library';
 import { useI18n } from '../i18n';
 import { navigate, useLocation } from '../router';
+import { attempt, ConfirmAction, Field, usePageTitle, useResource } from '../ui';
 
 const FIELDS = [
   'name',
@@ -32,75 +40,13 @@ const FIELDS = [
   'defaultModel',
 ] as const;
 
-const textareaStyle = {
-  width: '100%',
-  padding: '0.5rem 0.75rem',
-  border: '1px solid var(--border)',
-  borderRadius: '8px',
-  background: 'var(--bg)',
-  color: 'var(--text)',
-  font: 'inherit',
-  resize: 'vertical',
-} as const;
-
 const gridStyle = {
   display: 'grid',
   gridTemplateColumns: 'repeat(auto-fill, minmax(17rem, 1fr))',
   gap: '1rem',
 } as const;
 
-/** Runs an API call, keeping a problem for display; a 401 has already sent the user to log in. */
-async function attempt(action: () => Promise<void>, onProblem: (problem: ApiProblem) => void) {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof ApiProblem)) throw error;
-    if (error.status !== 401) onProblem(error);
-  }
-}
-
-function TextArea(props: {
-  id: string;
-  label: string;
-  value: string;
-  onValue(value: string): void;
-  rows: number;
-  maxLength: number;
-  required?: boolean;
-  hint?: string;
-  error?: string;
-}) {
-  const describedBy = [props.hint && `${props.id}-hint`, props.error && `${props.id}-error`]
-    .filter(Boolean)
-    .join(' ');
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <textarea
-        id={props.id}
-        name={props.id}
-        rows={props.rows}
-        maxLength={props.maxLength}
-        required={props.required}
-        value={props.value}
-        style={textareaStyle}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        onInput={(event) => props.onValue(event.currentTarget.value)}
-      />
-      {props.hint && (
-        <p class="field-hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      )}
-      {props.error && (
-        <p class="field-error" id={`${props.id}-error`}>
-          {props.error}
-        </p>
-      )}
-    </div>
-  );
-}
+const preStyle = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
 
 const EMPTY: AgentInput = {
   name: '',
@@ -133,19 +79,12 @@ function AgentForm({
     start.temperature === null ? '' : String(start.temperature),
   );
   const [defaultModel, setDefaultModel] = useState(start.defaultModel ?? '');
-  const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [models, setModels] = useState<UserModel[] | null>(null);
+  const { pending, problem, submit } = useSave();
+  // Without the registry the field stays a text input; the server still checks the slug.
+  const models = useResource(() => authed(listModels), []).data;
   const { byField, other } = splitFieldErrors(problem, FIELDS);
   const prefix = agent ? `agent-${agent.id}` : 'agent-new';
 
-  useEffect(() => {
-    // Without the registry the field stays a text input; the server still checks the slug.
-    void attempt(
-      async () => setModels(await authed(listModels)),
-      () => setModels(null),
-    );
-  }, []);
   const modelChoices = (models ?? []).map((model) => ({
     slug: model.slug,
     label: model.displayName,
@@ -158,10 +97,7 @@ function AgentForm({
     ? t('agents.form.editTitle', { name: agent.name })
     : t('agents.form.newTitle');
 
-  async function onSubmit(event: SubmitEvent) {
-    event.preventDefault();
-    setPending(true);
-    setProblem(null);
+  function save() {
     const input: AgentInput = {
       name,
       description,
@@ -171,147 +107,127 @@ function AgentForm({
       temperature: temperature.trim() === '' ? null : Number(temperature),
       defaultModel: defaultModel.trim() === '' ? null : defaultModel.trim(),
     };
-    await attempt(async () => {
-      const saved = await authed((token) =>
-        agent ? updateAgent(token, agent.id, input) : createAgent(token, input),
-      );
-      onSaved(saved);
-    }, setProblem);
-    setPending(false);
+    return submit(async () =>
+      onSaved(
+        await authed((token) =>
+          agent ? updateAgent(token, agent.id, input) : createAgent(token, input),
+        ),
+      ),
+    );
   }
 
   return (
-    <section class="card" aria-labelledby={`${prefix}-title`}>
-      <h2 id={`${prefix}-title`}>{title}</h2>
-      {problem && <ProblemAlert problem={problem} other={other} />}
-      <form onSubmit={onSubmit}>
-        <div class="toolbar">
-          <Field
-            id={`${prefix}-icon`}
-            type="text"
-            label={t('agents.form.icon')}
-            value={icon}
-            onValue={setIcon}
-            maxLength={16}
-            required
-            error={byField.icon}
-          />
-          <Field
-            id={`${prefix}-name`}
-            type="text"
-            label={t('agents.form.name')}
-            value={name}
-            onValue={setName}
-            maxLength={80}
-            required
-            error={byField.name}
-          />
-        </div>
+    <EditorCard
+      prefix={prefix}
+      title={title}
+      problem={problem}
+      other={other}
+      pending={pending}
+      save={t('agents.form.save')}
+      saving={t('agents.form.saving')}
+      cancel={t('agents.form.cancel')}
+      onSubmit={save}
+      onCancel={onCancel}
+    >
+      <div class="toolbar">
         <Field
-          id={`${prefix}-description`}
-          type="text"
-          label={t('agents.form.description')}
-          value={description}
-          onValue={setDescription}
-          maxLength={500}
-          error={byField.description}
-        />
-        <TextArea
-          id={`${prefix}-prompt`}
-          label={t('agents.form.systemPrompt')}
-          hint={t('agents.form.systemPromptHint')}
-          value={systemPrompt}
-          onValue={setSystemPrompt}
-          rows={8}
-          maxLength={20_000}
+          id={`${prefix}-icon`}
+          label={t('agents.form.icon')}
+          value={icon}
+          onValue={setIcon}
+          maxLength={16}
           required
-          error={byField.systemPrompt}
+          error={byField.icon}
         />
-        <TextArea
-          id={`${prefix}-knowledge`}
-          label={t('agents.form.knowledge')}
-          hint={t('agents.form.knowledgeHint')}
-          value={knowledge}
-          onValue={setKnowledge}
-          rows={4}
-          maxLength={100_000}
-          error={byField.knowledge}
+        <Field
+          id={`${prefix}-name`}
+          label={t('agents.form.name')}
+          value={name}
+          onValue={setName}
+          maxLength={80}
+          required
+          error={byField.name}
         />
-        <div class="toolbar">
-          <div class="field">
-            <label for={`${prefix}-temperature`}>{t('agents.form.temperature')}</label>
-            <input
-              id={`${prefix}-temperature`}
-              type="number"
-              min={0}
-              max={2}
-              step={0.1}
-              value={temperature}
-              aria-invalid={byField.temperature ? true : undefined}
-              onInput={(event) => setTemperature(event.currentTarget.value)}
-            />
-            <p class="field-hint">{t('agents.form.temperatureHint')}</p>
-            {byField.temperature && <p class="field-error">{byField.temperature}</p>}
-          </div>
-          {models ? (
-            <div class="field">
-              <label for={`${prefix}-model`}>{t('agents.form.model')}</label>
-              <select
-                id={`${prefix}-model`}
-                value={defaultModel}
-                aria-invalid={byField.defaultModel ? true : undefined}
-                onChange={(event) => setDefaultModel(event.currentTarget.value)}
-              >
-                <option value="">{t('agents.form.modelInChat')}</option>
-                {modelChoices.map((choice) => (
-                  <option key={choice.slug} value={choice.slug}>
-                    {choice.label}
-                  </option>
-                ))}
-              </select>
-              {byField.defaultModel && <p class="field-error">{byField.defaultModel}</p>}
-            </div>
-          ) : (
-            <Field
-              id={`${prefix}-model`}
-              type="text"
-              label={t('agents.form.model')}
-              hint={t('agents.form.modelHint')}
-              value={defaultModel}
-              onValue={setDefaultModel}
-              maxLength={200}
-              error={byField.defaultModel}
-            />
-          )}
-        </div>
-        <p class="actions">
-          <button type="submit" class="button" disabled={pending}>
-            {pending ? t('agents.form.saving') : t('agents.form.save')}
-          </button>
-          <button type="button" class="button" onClick={onCancel}>
-            {t('agents.form.cancel')}
-          </button>
-        </p>
-      </form>
-    </section>
+      </div>
+      <Field
+        id={`${prefix}-description`}
+        label={t('agents.form.description')}
+        value={description}
+        onValue={setDescription}
+        maxLength={500}
+        error={byField.description}
+      />
+      <LibraryTextArea
+        id={`${prefix}-prompt`}
+        label={t('agents.form.systemPrompt')}
+        hint={t('agents.form.systemPromptHint')}
+        value={systemPrompt}
+        onValue={setSystemPrompt}
+        rows={8}
+        maxLength={20_000}
+        required
+        error={byField.systemPrompt}
+      />
+      <LibraryTextArea
+        id={`${prefix}-knowledge`}
+        label={t('agents.form.knowledge')}
+        hint={t('agents.form.knowledgeHint')}
+        value={knowledge}
+        onValue={setKnowledge}
+        rows={4}
+        maxLength={100_000}
+        error={byField.knowledge}
+      />
+      <div class="toolbar">
+        <Field
+          kind="number"
+          id={`${prefix}-temperature`}
+          label={t('agents.form.temperature')}
+          hint={t('agents.form.temperatureHint')}
+          min={0}
+          max={2}
+          step={0.1}
+          value={temperature}
+          onValue={setTemperature}
+          error={byField.temperature}
+        />
+        {models ? (
+          <Field
+            kind="select"
+            id={`${prefix}-model`}
+            label={t('agents.form.model')}
+            value={defaultModel}
+            options={[
+              { value: '', label: t('agents.form.modelInChat') },
+              ...modelChoices.map((choice) => ({ value: choice.slug, label: choice.label })),
+            ]}
+            onValue={setDefaultModel}
+            error={byField.defaultModel}
+          />
+        ) : (
+          <Field
+            id={`${prefix}-model`}
+            label={t('agents.form.model')}
+            hint={t('agents.form.modelHint')}
+            value={defaultModel}
+            onValue={setDefaultModel}
+            maxLength={200}
+            error={byField.defaultModel}
+          />
+        )}
+      </div>
+    </EditorCard>
   );
 }
 
 /** The read-only view of an agent someone shared, with a button to copy it. */
 function SharedView({ token, onAdded }: { token: string; onAdded(agent: Agent): void }) {
   const { t } = useI18n();
-  const [shared, setShared] = useState<SharedAgent | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const resource = useResource(() => authed((auth) => getSharedAgent(auth, token)), [token]);
+  const [addProblem, setAddProblem] = useState<ApiProblem | null>(null);
   const [pending, setPending] = useState(false);
-
-  useEffect(() => {
-    setShared(null);
-    setProblem(null);
-    void attempt(
-      async () => setShared(await authed((auth) => getSharedAgent(auth, token))),
-      setProblem,
-    );
-  }, [token]);
+  const problem = resource.problem ?? addProblem;
+  const shared: SharedAgent | null = resource.loading ? null : resource.data;
 
   if (problem) {
     return (
@@ -347,11 +263,11 @@ function SharedView({ token, onAdded }: { token: string; onAdded(agent: Agent): 
         </div>
       </dl>
       <h3>{t('agents.form.systemPrompt')}</h3>
-      <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{shared.systemPrompt}</pre>
+      <pre style={preStyle}>{shared.systemPrompt}</pre>
       {shared.knowledge && (
         <details>
           <summary>{t('agents.form.knowledge')}</summary>
-          <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{shared.knowledge}</pre>
+          <pre style={preStyle}>{shared.knowledge}</pre>
         </details>
       )}
       <p class="actions">
@@ -363,7 +279,7 @@ function SharedView({ token, onAdded }: { token: string; onAdded(agent: Agent): 
             setPending(true);
             await attempt(async () => {
               onAdded(await authed((auth) => addSharedAgent(auth, token)));
-            }, setProblem);
+            }, setAddProblem);
             setPending(false);
           }}
         >
@@ -430,20 +346,18 @@ function ShareBox({
   );
 }
 
+type AgentAction = 'chat' | 'edit' | 'duplicate' | 'share' | 'unshare' | 'delete';
+
 function AgentCard({
   agent,
   busy,
   shareUrl,
-  confirming,
   onAction,
 }: {
   agent: AgentSummary;
   busy: boolean;
   shareUrl: string | null;
-  confirming: boolean;
-  onAction(
-    action: 'chat' | 'edit' | 'duplicate' | 'share' | 'unshare' | 'delete' | 'ask' | 'keep',
-  ): void;
+  onAction(action: AgentAction): void;
 }) {
   const { t } = useI18n();
   const titleId = `agent-title-${agent.id}`;
@@ -475,30 +389,16 @@ function AgentCard({
             {agent.shared ? t('agents.action.showLink') : t('agents.action.share')}
           </button>
         )}
-        {!agent.builtin && !confirming && (
-          <button type="button" class="button" disabled={busy} onClick={() => onAction('ask')}>
-            {t('agents.action.delete')}
-          </button>
+        {!agent.builtin && (
+          <ConfirmAction
+            label={t('agents.action.delete')}
+            question={t('agents.delete.confirm', { name: agent.name })}
+            confirmLabel={t('agents.delete.yes')}
+            disabled={busy}
+            onConfirm={() => onAction('delete')}
+          />
         )}
       </p>
-      {confirming && (
-        <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend>{t('agents.delete.confirm', { name: agent.name })}</legend>
-          <p class="actions">
-            <button
-              type="button"
-              class="button button-danger"
-              disabled={busy}
-              onClick={() => onAction('delete')}
-            >
-              {t('agents.delete.yes')}
-            </button>
-            <button type="button" class="button" onClick={() => onAction('keep')}>
-              {t('agents.form.cancel')}
-            </button>
-          </p>
-        </fieldset>
-      )}
       {shareUrl && <ShareBox agent={agent} url={shareUrl} onRevoked={() => onAction('unshare')} />}
     </article>
   );
@@ -509,47 +409,19 @@ export function AgentsPage() {
   const { t } = useI18n();
   const { search } = useLocation();
   const sharedToken = new URLSearchParams(search).get('shared');
-  const [agents, setAgents] = useState<AgentSummary[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  usePageTitle(t('area.agents'));
+  const { busy, problem, message, setMessage, run: runAction } = useLibraryActions();
+  const listed = useResource(() => authed(listAgents), []);
+  const agents = listed.data;
+  const load = listed.reload;
   const [editing, setEditing] = useState<Agent | 'new' | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [shareUrls, setShareUrls] = useState<Record<string, string>>({});
+  const run = (agent: AgentSummary, action: () => Promise<void>) => runAction(agent.id, action);
 
-  useEffect(() => {
-    document.title = `${t('area.agents')} · WeBox`;
-  }, [t]);
-
-  async function load() {
-    await attempt(async () => setAgents(await authed(listAgents)), setProblem);
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
-
-  async function run(agent: AgentSummary, action: () => Promise<void>) {
-    setBusy(agent.id);
-    setProblem(null);
-    setMessage(null);
-    await attempt(action, setProblem);
-    setBusy(null);
-  }
-
-  function onAction(
-    agent: AgentSummary,
-    action: 'chat' | 'edit' | 'duplicate' | 'share' | 'unshare' | 'delete' | 'ask' | 'keep',
-  ) {
+  function onAction(agent: AgentSummary, action: AgentAction) {
     switch (action) {
       case 'chat':
         navigate(`/chat?agent=${encodeURIComponent(agent.id)}`);
-        return;
-      case 'ask':
-        setConfirming(agent.id);
-        return;
-      case 'keep':
-        setConfirming(null);
         return;
       case 'edit':
         void run(agent, async () => {
@@ -585,7 +457,6 @@ export function AgentsPage() {
       case 'delete':
         void run(agent, async () => {
           await authed((token) => deleteAgent(token, agent.id));
-          setConfirming(null);
           setMessage(t('agents.deleted', { name: agent.name }));
           await load();
         });
@@ -601,7 +472,6 @@ export function AgentsPage() {
       agent={agent}
       busy={busy === agent.id}
       shareUrl={shareUrls[agent.id] ?? null}
-      confirming={confirming === agent.id}
       onAction={(action) => onAction(agent, action)}
     />
   );
@@ -620,12 +490,7 @@ export function AgentsPage() {
           }}
         />
       )}
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
+      <LibraryNotices problem={problem ?? listed.problem} message={message} />
       {editing ? (
         <AgentForm
           key={editing === 'new' ? 'new' : editing.id}

@@ -1,4 +1,3 @@
-import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { listModels, type UserModel } from '../api/chat';
 import { ApiProblem } from '../api/client';
@@ -7,7 +6,6 @@ import {
   createJob,
   deleteJob,
   type Job,
-  type JobKind,
   type JobRequest,
   listMediaImages,
   listProviders,
@@ -19,15 +17,7 @@ import { listProducts, type Product } from '../api/shop';
 import { authed } from '../auth';
 import { ProblemAlert } from '../components/form';
 import { formatCost } from '../components/generation/fields';
-import {
-  AdForm,
-  AudioForm,
-  EbookForm,
-  type FormContext,
-  ImageForm,
-  ShortForm,
-  VideoForm,
-} from '../components/generation/forms';
+import { GenerationForm } from '../components/generation/forms';
 import { CreationsGallery } from '../components/generation/gallery';
 import { JobCard, JobProgress, jobSummary } from '../components/generation/jobs';
 import {
@@ -40,18 +30,10 @@ import { useI18n } from '../i18n';
 import { onSocketEvent } from '../notifications';
 import { navigate, useLocation } from '../router';
 import type { Store } from '../store';
+import { usePageTitle } from '../ui';
 
 const TABS = ['image', 'audio', 'video', 'ebook', 'short', 'ad', 'gallery'] as const;
 type Tab = (typeof TABS)[number];
-
-const FORMS: Record<JobKind, (context: FormContext) => JSX.Element> = {
-  image: ImageForm,
-  audio: AudioForm,
-  video: VideoForm,
-  ebook: EbookForm,
-  short: ShortForm,
-  ad: AdForm,
-};
 
 const isTab = (value: string | null): value is Tab => TABS.includes(value as Tab);
 
@@ -152,9 +134,7 @@ export function GenerationPage() {
   const needsImages = useRef(false);
   const needsProducts = useRef(false);
 
-  useEffect(() => {
-    document.title = `${t('area.generation')} · WeBox`;
-  }, [t]);
+  usePageTitle(t('area.generation'));
 
   useEffect(() => {
     void controller.load();
@@ -234,7 +214,6 @@ export function GenerationPage() {
   };
 
   const selected = jobId ? (view.jobs.find((job) => job.id === jobId) ?? null) : null;
-  const Form = tab === 'gallery' ? null : FORMS[tab];
 
   function onTabKey(event: KeyboardEvent, index: number) {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -269,14 +248,15 @@ export function GenerationPage() {
 
       <div class="gen-layout">
         <div id="gen-panel" role="tabpanel" aria-labelledby={`gen-tab-${tab}`} class="gen-panel">
-          {Form ? (
+          {tab !== 'gallery' ? (
             <section class="card" aria-labelledby="gen-form-title">
-              <h2 id="gen-form-title">{t(`generation.form.${tab as JobKind}`)}</h2>
+              <h2 id="gen-form-title">{t(`generation.form.${tab}`)}</h2>
               {setupProblem && <ProblemAlert problem={setupProblem} other={[]} />}
               {formProblem && <ProblemAlert problem={formProblem} other={[]} />}
               {providers && models ? (
-                <Form
+                <GenerationForm
                   key={tab}
+                  kind={tab}
                   providers={providers}
                   models={models}
                   images={images}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import {
   createFolder,
@@ -16,11 +16,17 @@ import {
   uploadMediaFile,
 } from '../api/media';
 import { authed } from '../auth';
-import { Field, ProblemAlert } from '../components/form';
+import { OfflineBadge } from '../components/generation/offline-badge';
+import {
+  InlineForm,
+  LibraryNotices,
+  PagedSection,
+  useLibraryActions,
+  usePagedList,
+  useSearchFilter,
+} from '../components/library/library';
 import { useI18n } from '../i18n';
-
-/** How long typing in the search box waits before asking the server. */
-const SEARCH_DELAY_MS = 250;
+import { ConfirmAction, Field, formatBytes, usePageTitle, useResource } from '../ui';
 
 /** 'all' (every file), 'root' (the top level) or a folder id. */
 type Place = string;
@@ -33,18 +39,6 @@ interface UploadState {
   status: 'uploading' | 'done' | 'failed';
   error?: string;
 }
-
-/** Runs an API call, keeping a problem for display; a 401 has already sent the user to log in. */
-async function attempt(action: () => Promise<void>, onProblem: (problem: ApiProblem) => void) {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof ApiProblem)) throw error;
-    if (error.status !== 401) onProblem(error);
-  }
-}
-
-import { formatBytes } from '../ui/format';
 
 export { formatBytes };
 
@@ -162,7 +156,7 @@ function FileCard({
   onDelete(): Promise<void>;
 }) {
   const { t, lang } = useI18n();
-  const [mode, setMode] = useState<'view' | 'rename' | 'move' | 'confirm'>('view');
+  const [mode, setMode] = useState<'view' | 'rename' | 'move'>('view');
   const [name, setName] = useState(file.name);
   const [target, setTarget] = useState(file.folderId ?? '');
   const titleId = `media-file-${file.id}`;
@@ -181,6 +175,12 @@ function FileCard({
             <span class="badge">{t('media.generated')}</span>
           </>
         )}
+        {file.offline && (
+          <>
+            {' '}
+            <OfflineBadge offline />
+          </>
+        )}
       </p>
       {file.prompt && <p class="media-prompt">{file.prompt}</p>}
       <p class="actions">
@@ -196,80 +196,51 @@ function FileCard({
         )}
       </p>
       {mode === 'rename' ? (
-        <form
-          aria-label={t('media.rename.title', { name: file.name })}
-          onSubmit={async (event) => {
-            event.preventDefault();
+        <InlineForm
+          label={t('media.rename.title', { name: file.name })}
+          submit={t('media.save')}
+          cancel={t('media.cancel')}
+          disabled={busy}
+          onSubmit={async () => {
             if (await onRename(name)) setMode('view');
           }}
+          onCancel={() => setMode('view')}
         >
           <Field
             id={`${titleId}-name`}
-            type="text"
             label={t('media.rename.name')}
             value={name}
             onValue={setName}
             maxLength={200}
             required
           />
-          <p class="actions">
-            <button type="submit" class="button button-primary" disabled={busy}>
-              {t('media.save')}
-            </button>
-            <button type="button" class="button" onClick={() => setMode('view')}>
-              {t('media.cancel')}
-            </button>
-          </p>
-        </form>
+        </InlineForm>
       ) : mode === 'move' ? (
-        <form
-          aria-label={t('media.move.title', { name: file.name })}
-          onSubmit={async (event) => {
-            event.preventDefault();
+        <InlineForm
+          label={t('media.move.title', { name: file.name })}
+          submit={t('media.move')}
+          cancel={t('media.cancel')}
+          disabled={busy}
+          onSubmit={async () => {
             if (await onMove(target || null)) setMode('view');
           }}
+          onCancel={() => setMode('view')}
         >
-          <div class="field">
-            <label for={`${titleId}-target`}>{t('media.move.to')}</label>
-            <select
-              id={`${titleId}-target`}
-              value={target}
-              onChange={(event) => setTarget(event.currentTarget.value)}
-            >
-              <option value="">{t('media.folders.root')}</option>
-              {flatTree(folders).map(({ folder, depth }) => (
-                <option key={folder.id} value={folder.id}>
-                  {`${'  '.repeat(depth)}${folder.name}`}
-                </option>
-              ))}
-            </select>
-          </div>
-          <p class="actions">
-            <button type="submit" class="button button-primary" disabled={busy}>
-              {t('media.move')}
-            </button>
-            <button type="button" class="button" onClick={() => setMode('view')}>
-              {t('media.cancel')}
-            </button>
-          </p>
-        </form>
-      ) : mode === 'confirm' ? (
-        <fieldset class="media-confirm">
-          <legend>{t('media.delete.confirm', { name: file.name })}</legend>
-          <p class="actions">
-            <button
-              type="button"
-              class="button button-danger"
-              disabled={busy}
-              onClick={() => void onDelete()}
-            >
-              {t('media.delete.yes')}
-            </button>
-            <button type="button" class="button" onClick={() => setMode('view')}>
-              {t('media.cancel')}
-            </button>
-          </p>
-        </fieldset>
+          <Field
+            kind="select"
+            id={`${titleId}-target`}
+            label={t('media.move.to')}
+            value={target}
+            options={[
+              { value: '', label: t('media.folders.root') },
+              ...flatTree(folders).map(({ folder, depth }) => ({
+                value: folder.id,
+                label: `${'  '.repeat(depth)}${folder.name}`,
+              })),
+            ]}
+            onValue={setTarget}
+          />
+        </InlineForm>
       ) : (
         <p class="actions">
           <button
@@ -285,9 +256,13 @@ function FileCard({
           <button type="button" class="link-button" onClick={() => setMode('move')}>
             {t('media.move')}
           </button>
-          <button type="button" class="link-button" onClick={() => setMode('confirm')}>
-            {t('media.delete')}
-          </button>
+          <ConfirmAction
+            label={t('media.delete')}
+            question={t('media.delete.confirm', { name: file.name })}
+            confirmLabel={t('media.delete.yes')}
+            disabled={busy}
+            onConfirm={onDelete}
+          />
         </p>
       )}
     </article>
@@ -331,90 +306,39 @@ function FolderTree({
 /** The media manager: folders, uploads with progress, a searchable grid of files, storage. */
 export function MediaPage() {
   const { t } = useI18n();
-  const [folders, setFolders] = useState<MediaFolder[]>([]);
+  usePageTitle(t('area.media'));
   const [place, setPlace] = useState<Place>('all');
-  const [query, setQuery] = useState('');
-  const [filters, setFilters] = useState<Omit<MediaFilters, 'folderId' | 'cursor'>>({});
-  const [items, setItems] = useState<MediaFile[] | null>(null);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const { query, setQuery, filters, setFilters } = useSearchFilter<
+    Omit<MediaFilters, 'folderId' | 'cursor'>
+  >({});
   const [storage, setStorage] = useState<StorageInfo | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, problem, setProblem, message, setMessage, run } = useLibraryActions();
   const [uploads, setUploads] = useState<UploadState[]>([]);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [folderForm, setFolderForm] = useState<'new' | 'rename' | 'confirm' | null>(null);
+  const [folderForm, setFolderForm] = useState<'new' | 'rename' | null>(null);
   const [folderName, setFolderName] = useState('');
-  const latest = useRef(0);
   const fileInput = useRef<HTMLInputElement>(null);
+  const folderList = useResource(() => authed(listFolders), []);
+  const folders = folderList.data ?? [];
 
   const currentFolder = folders.find((folder) => folder.id === place) ?? null;
   const folderId = place === 'all' ? undefined : place;
   const uploadTarget = currentFolder?.id ?? null;
 
-  useEffect(() => {
-    document.title = `${t('area.media')} · WeBox`;
-  }, [t]);
-
-  async function loadFiles() {
-    const request = ++latest.current;
-    await attempt(async () => {
+  const list = usePagedList(
+    async (cursor) => {
+      if (cursor) return authed((token) => listMediaFiles(token, { ...filters, folderId, cursor }));
       const [page, info] = await Promise.all([
         authed((token) => listMediaFiles(token, { ...filters, folderId })),
         authed(storageInfo),
       ]);
-      if (request !== latest.current) return;
-      setItems(page.items);
-      setNextCursor(page.nextCursor);
       setStorage(info);
-    }, setProblem);
-  }
-
-  async function loadFolders() {
-    await attempt(async () => setFolders(await authed(listFolders)), setProblem);
-  }
-
-  useEffect(() => {
-    void loadFolders();
-  }, []);
-
-  useEffect(() => {
-    void loadFiles();
-  }, [filters, place]);
-
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      setFilters((previous) =>
-        (previous.q ?? '') === query.trim()
-          ? previous
-          : { ...previous, q: query.trim() || undefined },
-      );
-    }, SEARCH_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [query]);
-
-  async function loadMore() {
-    if (!nextCursor) return;
-    await attempt(async () => {
-      const page = await authed((token) =>
-        listMediaFiles(token, { ...filters, folderId, cursor: nextCursor }),
-      );
-      setItems((previous) => [...(previous ?? []), ...page.items]);
-      setNextCursor(page.nextCursor);
-    }, setProblem);
-  }
-
-  async function run(key: string, work: () => Promise<void>): Promise<boolean> {
-    setBusy(key);
-    setProblem(null);
-    setMessage(null);
-    let ok = false;
-    await attempt(async () => {
-      await work();
-      ok = true;
-    }, setProblem);
-    setBusy(null);
-    return ok;
-  }
+      return page;
+    },
+    [filters, place],
+    setProblem,
+  );
+  const loadFiles = list.load;
+  const loadFolders = folderList.reload;
 
   async function onFiles(list: FileList | null) {
     const files = [...(list ?? [])];
@@ -448,8 +372,7 @@ export function MediaPage() {
     await loadFiles();
   }
 
-  function saveFolder(event: SubmitEvent) {
-    event.preventDefault();
+  function saveFolder() {
     void run('folder', async () => {
       if (folderForm === 'new') {
         const created = await authed((token) =>
@@ -468,7 +391,6 @@ export function MediaPage() {
     if (!currentFolder) return;
     void run('folder', async () => {
       await authed((token) => deleteFolder(token, currentFolder.id));
-      setFolderForm(null);
       setMessage(t('media.folders.deleted', { name: currentFolder.name }));
       setPlace(currentFolder.parentId ?? 'root');
       await loadFolders();
@@ -483,12 +405,7 @@ export function MediaPage() {
       <h1 tabIndex={-1}>{t('area.media')}</h1>
       <p class="muted">{t('media.intro')}</p>
       {storage && <StorageBar storage={storage} />}
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
+      <LibraryNotices problem={problem ?? folderList.problem} message={message} />
       <div class="media-layout">
         <FolderTree
           folders={folders}
@@ -552,54 +469,35 @@ export function MediaPage() {
                 >
                   {t('media.folders.rename')}
                 </button>
-                <button type="button" class="button" onClick={() => setFolderForm('confirm')}>
-                  {t('media.folders.delete')}
-                </button>
+                <ConfirmAction
+                  label={t('media.folders.delete')}
+                  question={t('media.folders.deleteConfirm', { name: currentFolder.name })}
+                  confirmLabel={t('media.delete.yes')}
+                  disabled={busy === 'folder'}
+                  onConfirm={removeFolder}
+                />
               </>
             )}
           </div>
-          {(folderForm === 'new' || folderForm === 'rename') && (
-            <form
+          {folderForm && (
+            <InlineForm
               class="card"
-              aria-label={folderForm === 'new' ? t('media.folders.new') : t('media.folders.rename')}
+              label={folderForm === 'new' ? t('media.folders.new') : t('media.folders.rename')}
+              submit={t('media.save')}
+              cancel={t('media.cancel')}
+              disabled={busy === 'folder'}
               onSubmit={saveFolder}
+              onCancel={() => setFolderForm(null)}
             >
               <Field
                 id="media-folder-name"
-                type="text"
                 label={t('media.folders.name')}
                 value={folderName}
                 onValue={setFolderName}
                 maxLength={200}
                 required
               />
-              <p class="actions">
-                <button type="submit" class="button button-primary" disabled={busy === 'folder'}>
-                  {t('media.save')}
-                </button>
-                <button type="button" class="button" onClick={() => setFolderForm(null)}>
-                  {t('media.cancel')}
-                </button>
-              </p>
-            </form>
-          )}
-          {folderForm === 'confirm' && currentFolder && (
-            <fieldset class="card media-confirm">
-              <legend>{t('media.folders.deleteConfirm', { name: currentFolder.name })}</legend>
-              <p class="actions">
-                <button
-                  type="button"
-                  class="button button-danger"
-                  disabled={busy === 'folder'}
-                  onClick={removeFolder}
-                >
-                  {t('media.delete.yes')}
-                </button>
-                <button type="button" class="button" onClick={() => setFolderForm(null)}>
-                  {t('media.cancel')}
-                </button>
-              </p>
-            </fieldset>
+            </InlineForm>
           )}
           {uploads.length > 0 && (
             <ul class="card media-uploads" aria-label={t('media.uploads')}>
@@ -628,59 +526,53 @@ export function MediaPage() {
             >
               <Field
                 id="media-search"
-                type="text"
                 label={t('media.search')}
                 value={query}
                 onValue={setQuery}
                 maxLength={200}
               />
-              <div class="field">
-                <label for="media-kind">{t('media.kind')}</label>
-                <select
-                  id="media-kind"
-                  value={filters.kind ?? ''}
-                  onChange={(event) =>
-                    setFilters({
-                      ...filters,
-                      kind: (event.currentTarget.value || undefined) as MediaFilters['kind'],
-                    })
-                  }
-                >
-                  <option value="">{t('media.kind.all')}</option>
-                  {(['image', 'audio', 'video', 'document', 'other'] as const).map((kind) => (
-                    <option key={kind} value={kind}>
-                      {t(`media.kind.${kind}`)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div class="field">
-                <label for="media-source">{t('media.source')}</label>
-                <select
-                  id="media-source"
-                  value={filters.source ?? ''}
-                  onChange={(event) =>
-                    setFilters({
-                      ...filters,
-                      source: (event.currentTarget.value || undefined) as MediaFilters['source'],
-                    })
-                  }
-                >
-                  <option value="">{t('media.source.all')}</option>
-                  <option value="upload">{t('media.source.upload')}</option>
-                  <option value="generated">{t('media.source.generated')}</option>
-                </select>
-              </div>
+              <Field
+                kind="select"
+                id="media-kind"
+                label={t('media.kind')}
+                value={filters.kind ?? ''}
+                options={[
+                  { value: '', label: t('media.kind.all') },
+                  ...(['image', 'audio', 'video', 'document', 'other'] as const).map((kind) => ({
+                    value: kind,
+                    label: t(`media.kind.${kind}`),
+                  })),
+                ]}
+                onValue={(kind) =>
+                  setFilters({ ...filters, kind: (kind || undefined) as MediaFilters['kind'] })
+                }
+              />
+              <Field
+                kind="select"
+                id="media-source"
+                label={t('media.source')}
+                value={filters.source ?? ''}
+                options={[
+                  { value: '', label: t('media.source.all') },
+                  { value: 'upload', label: t('media.source.upload') },
+                  { value: 'generated', label: t('media.source.generated') },
+                ]}
+                onValue={(source) =>
+                  setFilters({
+                    ...filters,
+                    source: (source || undefined) as MediaFilters['source'],
+                  })
+                }
+              />
             </form>
           </search>
-          {items === null ? (
-            <p role="status">{t('app.loading')}</p>
-          ) : items.length === 0 ? (
-            <p class="muted" role="status">
-              {hasFilters ? t('media.noMatch') : t('media.empty')}
-            </p>
-          ) : (
-            <section aria-label={t('media.files')}>
+          <PagedSection
+            list={list}
+            label={t('media.files')}
+            empty={hasFilters ? t('media.noMatch') : t('media.empty')}
+            more={t('media.more')}
+          >
+            {(items) => (
               <div class="media-grid">
                 {items.map((file) => (
                   <FileCard
@@ -693,7 +585,7 @@ export function MediaPage() {
                         const saved = await authed((token) =>
                           updateMediaFile(token, file.id, { name }),
                         );
-                        setItems((previous) =>
+                        list.setItems((previous) =>
                           (previous ?? []).map((item) => (item.id === file.id ? saved : item)),
                         );
                         setMessage(t('media.renamed', { name: saved.name }));
@@ -718,15 +610,8 @@ export function MediaPage() {
                   />
                 ))}
               </div>
-              {nextCursor && (
-                <p class="pager">
-                  <button type="button" class="button" onClick={() => void loadMore()}>
-                    {t('media.more')}
-                  </button>
-                </p>
-              )}
-            </section>
-          )}
+            )}
+          </PagedSection>
         </div>
       </div>
     </div>

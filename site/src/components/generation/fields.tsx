@@ -2,159 +2,12 @@ import type { ComponentChildren } from 'preact';
 import type { UserModel } from '../../api/chat';
 import type { MediaImage, ProviderOption } from '../../api/generation';
 import { type Lang, useI18n } from '../../i18n';
+import { Field } from '../../ui/field';
 import { formatTokenCost } from '../../ui/format';
 
 /** A job's cost in dollars (micro-dollars in), as every cost in the site is written. */
 export function formatCost(lang: Lang, micros: number): string {
   return formatTokenCost(micros, lang);
-}
-
-interface SelectProps<V extends string> {
-  id: string;
-  label: string;
-  value: V;
-  options: ReadonlyArray<{ value: V; label: string; disabled?: boolean }>;
-  onValue: (value: V) => void;
-  hint?: string;
-}
-
-/** A labelled select. */
-export function SelectField<V extends string>({
-  id,
-  label,
-  value,
-  options,
-  onValue,
-  hint,
-}: SelectProps<V>) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <select
-        id={id}
-        name={id}
-        value={value}
-        aria-describedby={hint ? `${id}-hint` : undefined}
-        onChange={(event) => onValue(event.currentTarget.value as V)}
-      >
-        {options.map((option) => (
-          <option key={option.value} value={option.value} disabled={option.disabled}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-      {hint && (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-    </div>
-  );
-}
-
-/** A labelled multi-line text input. */
-export function TextAreaField({
-  id,
-  label,
-  value,
-  onValue,
-  required,
-  maxLength,
-  rows = 3,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onValue: (value: string) => void;
-  required?: boolean;
-  maxLength: number;
-  rows?: number;
-}) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <textarea
-        id={id}
-        name={id}
-        rows={rows}
-        value={value}
-        required={required}
-        maxLength={maxLength}
-        onInput={(event) => onValue(event.currentTarget.value)}
-      />
-    </div>
-  );
-}
-
-/** A labelled single-line text input. */
-export function TextField({
-  id,
-  label,
-  value,
-  onValue,
-  required,
-  maxLength,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  onValue: (value: string) => void;
-  required?: boolean;
-  maxLength: number;
-}) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input
-        type="text"
-        id={id}
-        name={id}
-        value={value}
-        required={required}
-        maxLength={maxLength}
-        onInput={(event) => onValue(event.currentTarget.value)}
-      />
-    </div>
-  );
-}
-
-/** A labelled whole-number input within bounds. */
-export function NumberField({
-  id,
-  label,
-  value,
-  onValue,
-  min,
-  max,
-  step = 1,
-}: {
-  id: string;
-  label: string;
-  value: number;
-  onValue: (value: number) => void;
-  min: number;
-  max: number;
-  step?: number;
-}) {
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <input
-        type="number"
-        id={id}
-        name={id}
-        value={value}
-        min={min}
-        max={max}
-        step={step}
-        required
-        onInput={(event) => {
-          const next = event.currentTarget.valueAsNumber;
-          if (Number.isFinite(next)) onValue(Math.min(max, Math.max(min, next)));
-        }}
-      />
-    </div>
-  );
 }
 
 type Translate = ReturnType<typeof useI18n>['t'];
@@ -259,7 +112,8 @@ export function ProviderModelSelect({
   const { t } = useI18n();
   if (!option || option.models.length < 2) return null;
   return (
-    <SelectField
+    <Field
+      kind="select"
       id={id}
       label={t('generation.model')}
       value={value || option.defaultModel}
@@ -306,7 +160,8 @@ export function ChatModelSelect({
           disabled: model.availability === 'not-configured',
         }));
   return (
-    <SelectField
+    <Field
+      kind="select"
       id={id}
       label={t('generation.chatModel')}
       value={value}
@@ -334,7 +189,8 @@ export function MediaImageSelect({
   const chosen = images.find((image) => image.id === value);
   return (
     <div class="gen-media-pick">
-      <SelectField
+      <Field
+        kind="select"
         id={id}
         label={label}
         value={value}

@@ -1,21 +1,24 @@
 import { useState } from 'preact/hooks';
 import type { UserModel } from '../../api/chat';
-import type { JobRequest, MediaImage, Providers } from '../../api/generation';
+import type {
+  JobKind,
+  JobRequest,
+  MediaImage,
+  ProviderOption,
+  Providers,
+} from '../../api/generation';
 import type { Product } from '../../api/shop';
 import { type Lang, useI18n } from '../../i18n';
+import { Field, type FieldOption } from '../../ui';
 import {
   ChatModelSelect,
   defaultChatModel,
   defaultProvider,
   MediaImageSelect,
   missingSetting,
-  NumberField,
   ProviderAndModel,
   ProviderPicker,
   providerName,
-  SelectField,
-  TextAreaField,
-  TextField,
 } from './fields';
 
 /** What every generation form is given. */
@@ -29,697 +32,939 @@ export interface FormContext {
   pending: boolean;
 }
 
-type ImageProvider = Extract<JobRequest, { kind: 'image' }>['provider'];
-type SpeechProvider = Extract<JobRequest, { kind: 'audio' }>['provider'];
-type VideoProvider = Extract<JobRequest, { kind: 'video' }>['provider'];
+type Translate = ReturnType<typeof useI18n>['t'];
+type Request<K extends JobKind> = Extract<JobRequest, { kind: K }>;
+/** A request field's values (the optional ones too). */
+type Option<K extends JobKind, F extends keyof Request<K>> = NonNullable<Request<K>[F]>;
+type ImageProvider = Request<'image'>['provider'];
+type SpeechProvider = Request<'audio'>['provider'];
+type VideoProvider = Request<'video'>['provider'];
 
-function SubmitButton({ pending }: { pending: boolean }) {
-  const { t } = useI18n();
-  return (
-    <button type="submit" class="button button-primary gen-submit" disabled={pending}>
-      {pending ? t('generation.submitting') : t('generation.submit')}
-    </button>
-  );
-}
+type Values = Record<string, string | number | boolean>;
+type Key<V> = keyof V & string;
 
-function onSubmitOf(build: () => JobRequest, submit: (input: JobRequest) => Promise<void>) {
-  return (event: SubmitEvent) => {
-    event.preventDefault();
-    void submit(build());
-  };
+/**
+ * One control of a form, as data: the shell below renders it and keeps its value under `key`.
+ * `id` is the control's id and name (the radio group's name for `provider` and `radios`).
+ */
+type Control<V> =
+  | { type: 'text'; id: string; key: Key<V>; label: string; maxLength: number; required?: boolean }
+  | {
+      type: 'textarea';
+      id: string;
+      key: Key<V>;
+      label: string;
+      maxLength: number;
+      required?: boolean;
+      rows?: number;
+    }
+  | {
+      type: 'number';
+      id: string;
+      key: Key<V>;
+      label: string;
+      min: number;
+      max: number;
+      step?: number;
+    }
+  | { type: 'select'; id: string; key: Key<V>; label: string; options: readonly FieldOption[] }
+  | { type: 'checkbox'; id: string; key: Key<V>; label: string }
+  | { type: 'image'; id: string; key: Key<V>; label: string }
+  | { type: 'chatModel'; id: string; key: Key<V> }
+  | {
+      type: 'provider';
+      id: string;
+      key: Key<V>;
+      legend: string;
+      options: readonly ProviderOption[];
+    }
+  /** The provider radio group and its model select, kept under `provider` and `model`. */
+  | { type: 'providerAndModel'; id: string; options: readonly ProviderOption[] }
+  | { type: 'radios'; id: string; key: Key<V>; legend: string; options: readonly FieldOption[] }
+  /** Pressed buttons; picking one may reset other values (`reset`). */
+  | {
+      type: 'segmented';
+      id: string;
+      key: Key<V>;
+      legend: string;
+      options: readonly FieldOption[];
+      reset?: (value: string) => Partial<V>;
+    }
+  | { type: 'grid'; id: string; controls: ReadonlyArray<Control<V> | false> };
+
+/** A kind's form as data: its first values, its controls (given the values), its request. */
+interface KindForm<V extends Values> {
+  initial(context: FormContext, lang: Lang): V;
+  controls(values: V, context: FormContext, t: Translate): ReadonlyArray<Control<V> | false>;
+  build(values: V): JobRequest;
 }
 
 const bookLanguage = (lang: Lang): 'fr' | 'en' => lang;
+/** `{ key: value }` when the text is not blank, else nothing (for optional request fields). */
+const optional = <K extends string>(key: K, value: string) =>
+  (value.trim() ? { [key]: value.trim() } : {}) as Partial<Record<K, string>>;
 
-/** Image: prompt and options, or variations of one of the caller's images. */
-export function ImageForm({ providers, images, submit, pending }: FormContext) {
-  const { t } = useI18n();
-  const [provider, setProvider] = useState(() => defaultProvider(providers.image));
-  const [model, setModel] = useState('');
-  const [prompt, setPrompt] = useState('');
-  const [negativePrompt, setNegativePrompt] = useState('');
-  const [size, setSize] = useState<'1024x1024' | '1536x1024' | '1024x1536'>('1024x1024');
-  const [quality, setQuality] = useState<'standard' | 'hd'>('standard');
-  const [style, setStyle] = useState<'vivid' | 'natural'>('vivid');
-  const [n, setN] = useState(1);
-  const [source, setSource] = useState('');
+const aspectOptions = (t: Translate) => [
+  { value: '16:9', label: t('generation.aspect.landscape') },
+  { value: '9:16', label: t('generation.aspect.portrait') },
+  { value: '1:1', label: t('generation.aspect.square') },
+];
 
-  const build = (): JobRequest => ({
-    kind: 'image',
-    provider: provider as ImageProvider,
-    ...(model ? { model } : {}),
-    prompt,
-    ...(negativePrompt.trim() ? { negativePrompt } : {}),
-    size,
-    quality,
-    style,
-    n,
-    ...(source ? { sourceMediaId: source } : {}),
-  });
-
-  return (
-    <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ProviderAndModel
-        kind="image"
-        options={providers.image}
-        provider={provider}
-        onProvider={setProvider}
-        model={model}
-        onModel={setModel}
-      />
-      <TextAreaField
-        id="image-prompt"
-        label={t('generation.image.prompt')}
-        value={prompt}
-        onValue={setPrompt}
-        required
-        maxLength={4000}
-      />
-      <TextField
-        id="image-negative"
-        label={t('generation.image.negative')}
-        value={negativePrompt}
-        onValue={setNegativePrompt}
-        maxLength={2000}
-      />
-      <div class="gen-grid">
-        <SelectField
-          id="image-size"
-          label={t('generation.image.size')}
-          value={size}
-          options={[
-            { value: '1024x1024', label: t('generation.image.size.square') },
-            { value: '1536x1024', label: t('generation.image.size.landscape') },
-            { value: '1024x1536', label: t('generation.image.size.portrait') },
-          ]}
-          onValue={setSize}
-        />
-        <SelectField
-          id="image-quality"
-          label={t('generation.image.quality')}
-          value={quality}
-          options={[
-            { value: 'standard', label: t('generation.image.quality.standard') },
-            { value: 'hd', label: t('generation.image.quality.hd') },
-          ]}
-          onValue={setQuality}
-        />
-        <SelectField
-          id="image-style"
-          label={t('generation.image.style')}
-          value={style}
-          options={[
-            { value: 'vivid', label: t('generation.image.style.vivid') },
-            { value: 'natural', label: t('generation.image.style.natural') },
-          ]}
-          onValue={setStyle}
-        />
-        <NumberField
-          id="image-n"
-          label={t('generation.image.n')}
-          value={n}
-          onValue={setN}
-          min={1}
-          max={4}
-        />
-      </div>
-      <MediaImageSelect
-        id="image-source"
-        label={t('generation.image.source')}
-        images={images}
-        value={source}
-        onValue={setSource}
-      />
-      <SubmitButton pending={pending} />
-    </form>
-  );
-}
-
-const SPEECH_LANGUAGES = ['fr-FR', 'en-US', 'en-GB', 'es-ES', 'de-DE', 'it-IT'] as const;
-
-/** Audio: speech from a text, or music and sound effects from a description. */
-export function AudioForm({ providers, submit, pending }: FormContext) {
-  const { t, lang } = useI18n();
-  const [mode, setMode] = useState<'speech' | 'music' | 'sfx'>('speech');
-  const options = mode === 'speech' ? providers.speech : providers.music;
-  const [provider, setProvider] = useState(() => defaultProvider(providers.speech));
-  const [model, setModel] = useState('');
-  const [text, setText] = useState('');
-  const [voice, setVoice] = useState('');
-  const [language, setLanguage] = useState<string>(lang === 'fr' ? 'fr-FR' : 'en-US');
-  const [format, setFormat] = useState<'mp3' | 'wav' | 'opus'>('mp3');
-  const [speed, setSpeed] = useState(1);
-  const [duration, setDuration] = useState(10);
-
-  const build = (): JobRequest => ({
-    kind: 'audio',
-    mode,
-    provider: provider as SpeechProvider,
-    ...(model ? { model } : {}),
-    text,
-    ...(mode === 'speech' && voice.trim() ? { voice: voice.trim() } : {}),
-    language,
-    format,
-    ...(mode === 'speech' ? { speed } : { durationSeconds: duration }),
-  });
-
-  return (
-    <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <fieldset class="segmented gen-modes">
-        <legend class="visually-hidden">{t('generation.audio.mode')}</legend>
-        {(['speech', 'music', 'sfx'] as const).map((candidate) => (
-          <button
-            key={candidate}
-            type="button"
-            aria-pressed={mode === candidate}
-            onClick={() => {
-              setMode(candidate);
-              const list = candidate === 'speech' ? providers.speech : providers.music;
-              setProvider(defaultProvider(list));
-              setModel('');
-            }}
-          >
-            {t(`generation.audio.mode.${candidate}`)}
-          </button>
-        ))}
-      </fieldset>
-      <ProviderAndModel
-        kind="audio"
-        options={options}
-        provider={provider}
-        onProvider={setProvider}
-        model={model}
-        onModel={setModel}
-      />
-      <TextAreaField
-        id="audio-text"
-        label={t(`generation.audio.text.${mode}`)}
-        value={text}
-        onValue={setText}
-        required
-        maxLength={4000}
-        rows={mode === 'speech' ? 5 : 3}
-      />
-      <div class="gen-grid">
-        {mode === 'speech' && (
-          <TextField
-            id="audio-voice"
-            label={t('generation.audio.voice')}
-            value={voice}
-            onValue={setVoice}
-            maxLength={80}
-          />
-        )}
-        <SelectField
-          id="audio-language"
-          label={t('generation.language')}
-          value={language}
-          options={SPEECH_LANGUAGES.map((code) => ({ value: code, label: code }))}
-          onValue={setLanguage}
-        />
-        <SelectField
-          id="audio-format"
-          label={t('generation.audio.format')}
-          value={format}
-          options={[
-            { value: 'mp3', label: 'MP3' },
-            { value: 'wav', label: 'WAV' },
-            { value: 'opus', label: 'Opus' },
-          ]}
-          onValue={setFormat}
-        />
-        {mode === 'speech' ? (
-          <NumberField
-            id="audio-speed"
-            label={t('generation.audio.speed')}
-            value={speed}
-            onValue={setSpeed}
-            min={0.5}
-            max={2}
-            step={0.1}
-          />
-        ) : (
-          <NumberField
-            id="audio-duration"
-            label={t('generation.duration')}
-            value={duration}
-            onValue={setDuration}
-            min={1}
-            max={120}
-          />
-        )}
-      </div>
-      <SubmitButton pending={pending} />
-    </form>
-  );
-}
-
-/** Video: from a prompt, or animating one of the caller's images. */
-export function VideoForm({ providers, images, submit, pending }: FormContext) {
-  const { t } = useI18n();
-  const [provider, setProvider] = useState(() => defaultProvider(providers.video));
-  const [model, setModel] = useState('');
-  const [prompt, setPrompt] = useState('');
-  const [duration, setDuration] = useState(5);
-  const [resolution, setResolution] = useState<'720p' | '1080p'>('720p');
-  const [aspectRatio, setAspectRatio] = useState<'16:9' | '9:16' | '1:1'>('16:9');
-  const [image, setImage] = useState('');
-
-  const build = (): JobRequest => ({
-    kind: 'video',
-    provider: provider as VideoProvider,
-    ...(model ? { model } : {}),
-    prompt,
-    durationSeconds: duration,
-    resolution,
-    aspectRatio,
-    ...(image ? { imageMediaId: image } : {}),
-  });
-
-  return (
-    <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ProviderAndModel
-        kind="video"
-        options={providers.video}
-        provider={provider}
-        onProvider={setProvider}
-        model={model}
-        onModel={setModel}
-      />
-      <TextAreaField
-        id="video-prompt"
-        label={t('generation.video.prompt')}
-        value={prompt}
-        onValue={setPrompt}
-        required
-        maxLength={2000}
-      />
-      <div class="gen-grid">
-        <NumberField
-          id="video-duration"
-          label={t('generation.duration')}
-          value={duration}
-          onValue={setDuration}
-          min={4}
-          max={10}
-        />
-        <SelectField
-          id="video-resolution"
-          label={t('generation.video.resolution')}
-          value={resolution}
-          options={[
-            { value: '720p', label: '720p' },
-            { value: '1080p', label: '1080p' },
-          ]}
-          onValue={setResolution}
-        />
-        <SelectField
-          id="video-aspect"
-          label={t('generation.aspect')}
-          value={aspectRatio}
-          options={aspectOptions(t)}
-          onValue={setAspectRatio}
-        />
-      </div>
-      <MediaImageSelect
-        id="video-image"
-        label={t('generation.video.image')}
-        images={images}
-        value={image}
-        onValue={setImage}
-      />
-      <SubmitButton pending={pending} />
-    </form>
-  );
-}
-
-function aspectOptions(t: ReturnType<typeof useI18n>['t']) {
-  return [
-    { value: '16:9' as const, label: t('generation.aspect.landscape') },
-    { value: '9:16' as const, label: t('generation.aspect.portrait') },
-    { value: '1:1' as const, label: t('generation.aspect.square') },
-  ];
-}
-
-function languageOptions(t: ReturnType<typeof useI18n>['t']) {
-  return [
-    { value: 'fr' as const, label: t('generation.language.fr') },
-    { value: 'en' as const, label: t('generation.language.en') },
-  ];
-}
-
-const TONES = ['informative', 'friendly', 'professional', 'inspiring', 'humorous'] as const;
-
-/** eBook: a title and subject, written chapter by chapter, with a cover, as PDF and EPUB. */
-export function EbookForm({ providers, models, submit, pending }: FormContext) {
-  const { t, lang } = useI18n();
-  const [model, setModel] = useState(() => defaultChatModel(models));
-  const [imageProvider, setImageProvider] = useState(() => defaultProvider(providers.image));
-  const [title, setTitle] = useState('');
-  const [subject, setSubject] = useState('');
-  const [chapters, setChapters] = useState(5);
-  const [tone, setTone] = useState<(typeof TONES)[number]>('informative');
-  const [language, setLanguage] = useState(bookLanguage(lang));
-  const [audience, setAudience] = useState('');
-
-  const build = (): JobRequest => ({
-    kind: 'ebook',
-    model,
-    imageProvider: imageProvider as ImageProvider,
-    title,
-    subject,
-    chapters,
-    tone,
-    language,
-    ...(audience.trim() ? { audience: audience.trim() } : {}),
-  });
-
-  return (
-    <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ChatModelSelect id="ebook-model" models={models} value={model} onValue={setModel} />
-      <TextField
-        id="ebook-title"
-        label={t('generation.ebook.title')}
-        value={title}
-        onValue={setTitle}
-        required
-        maxLength={200}
-      />
-      <TextAreaField
-        id="ebook-subject"
-        label={t('generation.ebook.subject')}
-        value={subject}
-        onValue={setSubject}
-        required
-        maxLength={2000}
-      />
-      <div class="gen-grid">
-        <NumberField
-          id="ebook-chapters"
-          label={t('generation.ebook.chapters')}
-          value={chapters}
-          onValue={setChapters}
-          min={1}
-          max={20}
-        />
-        <SelectField
-          id="ebook-tone"
-          label={t('generation.ebook.tone')}
-          value={tone}
-          options={TONES.map((value) => ({ value, label: t(`generation.tone.${value}`) }))}
-          onValue={setTone}
-        />
-        <SelectField
-          id="ebook-language"
-          label={t('generation.language')}
-          value={language}
-          options={languageOptions(t)}
-          onValue={setLanguage}
-        />
-        <TextField
-          id="ebook-audience"
-          label={t('generation.ebook.audience')}
-          value={audience}
-          onValue={setAudience}
-          maxLength={200}
-        />
-      </div>
-      <ProviderPicker
-        name="ebook-image-provider"
-        legend={t('generation.imageProvider')}
-        options={providers.image}
-        value={imageProvider}
-        onValue={setImageProvider}
-      />
-      <SubmitButton pending={pending} />
-    </form>
-  );
-}
+const languageOptions = (t: Translate) => [
+  { value: 'fr', label: t('generation.language.fr') },
+  { value: 'en', label: t('generation.language.en') },
+];
 
 const DURATIONS = ['15', '30', '60'] as const;
+const durationOptions = (t: Translate) =>
+  DURATIONS.map((value) => ({ value, label: t('generation.seconds', { n: value }) }));
 
-/** Short: a script in scenes, an image per scene and a voice-over, played as a slideshow. */
-export function ShortForm({ providers, models, submit, pending }: FormContext) {
-  const { t, lang } = useI18n();
-  const [model, setModel] = useState(() => defaultChatModel(models));
-  const [imageProvider, setImageProvider] = useState(() => defaultProvider(providers.image));
-  const [speechProvider, setSpeechProvider] = useState(() => defaultProvider(providers.speech));
-  const [videoProvider, setVideoProvider] = useState('');
-  const [topic, setTopic] = useState('');
-  const [scenes, setScenes] = useState(5);
-  const [duration, setDuration] = useState<(typeof DURATIONS)[number]>('30');
-  const [language, setLanguage] = useState(bookLanguage(lang));
-  const [voice, setVoice] = useState('');
-  const [aspectRatio, setAspectRatio] = useState<'9:16' | '16:9' | '1:1'>('9:16');
+const TONES = ['informative', 'friendly', 'professional', 'inspiring', 'humorous'] as const;
+const SPEECH_LANGUAGES = ['fr-FR', 'en-US', 'en-GB', 'es-ES', 'de-DE', 'it-IT'] as const;
+const AUDIO_MODES = ['speech', 'music', 'sfx'] as const;
 
-  const build = (): JobRequest => ({
-    kind: 'short',
-    model,
-    imageProvider: imageProvider as ImageProvider,
-    speechProvider: speechProvider as SpeechProvider,
-    ...(videoProvider ? { videoProvider: videoProvider as VideoProvider } : {}),
-    topic,
-    scenes,
-    durationSeconds: Number(duration) as 15 | 30 | 60,
-    language,
-    ...(voice.trim() ? { voice: voice.trim() } : {}),
-    aspectRatio,
-  });
-
-  return (
-    <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ChatModelSelect id="short-model" models={models} value={model} onValue={setModel} />
-      <TextAreaField
-        id="short-topic"
-        label={t('generation.short.topic')}
-        value={topic}
-        onValue={setTopic}
-        required
-        maxLength={1000}
-      />
-      <div class="gen-grid">
-        <NumberField
-          id="short-scenes"
-          label={t('generation.short.scenes')}
-          value={scenes}
-          onValue={setScenes}
-          min={3}
-          max={8}
-        />
-        <SelectField
-          id="short-duration"
-          label={t('generation.duration')}
-          value={duration}
-          options={DURATIONS.map((value) => ({
-            value,
-            label: t('generation.seconds', { n: value }),
-          }))}
-          onValue={setDuration}
-        />
-        <SelectField
-          id="short-language"
-          label={t('generation.language')}
-          value={language}
-          options={languageOptions(t)}
-          onValue={setLanguage}
-        />
-        <SelectField
-          id="short-aspect"
-          label={t('generation.aspect')}
-          value={aspectRatio}
-          options={aspectOptions(t)}
-          onValue={setAspectRatio}
-        />
-        <TextField
-          id="short-voice"
-          label={t('generation.audio.voice')}
-          value={voice}
-          onValue={setVoice}
-          maxLength={80}
-        />
-      </div>
-      <ProviderPicker
-        name="short-image-provider"
-        legend={t('generation.imageProvider')}
-        options={providers.image}
-        value={imageProvider}
-        onValue={setImageProvider}
-      />
-      <ProviderPicker
-        name="short-speech-provider"
-        legend={t('generation.short.speechProvider')}
-        options={providers.speech}
-        value={speechProvider}
-        onValue={setSpeechProvider}
-      />
-      <SelectField
-        id="short-video-provider"
-        label={t('generation.short.videoProvider')}
-        value={videoProvider}
-        options={[
-          { value: '', label: t('generation.short.videoProvider.none') },
-          ...providers.video.map((option) => ({
-            value: option.provider,
-            label: providerText(t, option),
-            disabled: !option.configured,
-          })),
-        ]}
-        onValue={setVideoProvider}
-      />
-      <SubmitButton pending={pending} />
-    </form>
-  );
-}
-
-function providerText(
-  t: ReturnType<typeof useI18n>['t'],
-  option: Providers['video'][number],
-): string {
+function providerText(t: Translate, option: ProviderOption): string {
   const name = providerName(t, option);
   if (!option.configured) return `${name} — ${missingSetting(t, option)}`;
   return option.offline ? `${name} (${t('generation.offline')})` : name;
 }
 
-/** Ad: copy variants and visuals for a marketplace product, an uploaded photo or a brief. */
-export function AdForm({ providers, models, images, products, submit, pending }: FormContext) {
-  const { t, lang } = useI18n();
-  const [model, setModel] = useState(() => defaultChatModel(models));
-  const [imageProvider, setImageProvider] = useState(() => defaultProvider(providers.image));
-  const [sourceKind, setSourceKind] = useState<'none' | 'product' | 'photo'>('none');
-  const [productId, setProductId] = useState('');
-  const [photoId, setPhotoId] = useState('');
-  const [brief, setBrief] = useState('');
-  const [adType, setAdType] = useState<'showcase' | 'lifestyle'>('showcase');
-  const [duration, setDuration] = useState<(typeof DURATIONS)[number]>('15');
-  const [variants, setVariants] = useState(3);
-  const [withVideo, setWithVideo] = useState(false);
-  const [videoProvider, setVideoProvider] = useState(() => defaultProvider(providers.video));
-  const [language, setLanguage] = useState(bookLanguage(lang));
+/** Image: prompt and options, or variations of one of the caller's images. */
+const image: KindForm<{
+  provider: string;
+  model: string;
+  prompt: string;
+  negativePrompt: string;
+  size: Option<'image', 'size'>;
+  quality: Option<'image', 'quality'>;
+  style: Option<'image', 'style'>;
+  n: number;
+  source: string;
+}> = {
+  initial: ({ providers }) => ({
+    provider: defaultProvider(providers.image),
+    model: '',
+    prompt: '',
+    negativePrompt: '',
+    size: '1024x1024',
+    quality: 'standard',
+    style: 'vivid',
+    n: 1,
+    source: '',
+  }),
+  controls: (_values, { providers }, t) => [
+    { type: 'providerAndModel', id: 'image', options: providers.image },
+    {
+      type: 'textarea',
+      id: 'image-prompt',
+      key: 'prompt',
+      label: t('generation.image.prompt'),
+      required: true,
+      maxLength: 4000,
+    },
+    {
+      type: 'text',
+      id: 'image-negative',
+      key: 'negativePrompt',
+      label: t('generation.image.negative'),
+      maxLength: 2000,
+    },
+    {
+      type: 'grid',
+      id: 'image-grid',
+      controls: [
+        {
+          type: 'select',
+          id: 'image-size',
+          key: 'size',
+          label: t('generation.image.size'),
+          options: [
+            { value: '1024x1024', label: t('generation.image.size.square') },
+            { value: '1536x1024', label: t('generation.image.size.landscape') },
+            { value: '1024x1536', label: t('generation.image.size.portrait') },
+          ],
+        },
+        {
+          type: 'select',
+          id: 'image-quality',
+          key: 'quality',
+          label: t('generation.image.quality'),
+          options: [
+            { value: 'standard', label: t('generation.image.quality.standard') },
+            { value: 'hd', label: t('generation.image.quality.hd') },
+          ],
+        },
+        {
+          type: 'select',
+          id: 'image-style',
+          key: 'style',
+          label: t('generation.image.style'),
+          options: [
+            { value: 'vivid', label: t('generation.image.style.vivid') },
+            { value: 'natural', label: t('generation.image.style.natural') },
+          ],
+        },
+        { type: 'number', id: 'image-n', key: 'n', label: t('generation.image.n'), min: 1, max: 4 },
+      ],
+    },
+    { type: 'image', id: 'image-source', key: 'source', label: t('generation.image.source') },
+  ],
+  build: ({ provider, model, negativePrompt, source, ...rest }) => ({
+    kind: 'image',
+    provider: provider as ImageProvider,
+    ...(model ? { model } : {}),
+    ...rest,
+    ...(negativePrompt.trim() ? { negativePrompt } : {}),
+    ...(source ? { sourceMediaId: source } : {}),
+  }),
+};
 
-  const build = (): JobRequest => ({
-    kind: 'ad',
-    model,
-    imageProvider: imageProvider as ImageProvider,
-    ...(sourceKind === 'product' && productId ? { productId } : {}),
-    ...(sourceKind === 'photo' && photoId ? { photoMediaId: photoId } : {}),
-    brief,
-    adType,
-    durationSeconds: Number(duration) as 15 | 30 | 60,
-    variants,
-    withVideo,
-    ...(withVideo ? { videoProvider: videoProvider as VideoProvider } : {}),
+/** Audio: speech from a text, or music and sound effects from a description. */
+const audio: KindForm<{
+  mode: Option<'audio', 'mode'>;
+  provider: string;
+  model: string;
+  text: string;
+  voice: string;
+  language: string;
+  format: Option<'audio', 'format'>;
+  speed: number;
+  duration: number;
+}> = {
+  initial: ({ providers }, lang) => ({
+    mode: 'speech',
+    provider: defaultProvider(providers.speech),
+    model: '',
+    text: '',
+    voice: '',
+    language: lang === 'fr' ? 'fr-FR' : 'en-US',
+    format: 'mp3',
+    speed: 1,
+    duration: 10,
+  }),
+  controls: ({ mode }, { providers }, t) => {
+    const speech = mode === 'speech';
+    return [
+      {
+        type: 'segmented',
+        id: 'audio-mode',
+        key: 'mode',
+        legend: t('generation.audio.mode'),
+        options: AUDIO_MODES.map((value) => ({
+          value,
+          label: t(`generation.audio.mode.${value}`),
+        })),
+        reset: (next) => ({
+          provider: defaultProvider(next === 'speech' ? providers.speech : providers.music),
+          model: '',
+        }),
+      },
+      {
+        type: 'providerAndModel',
+        id: 'audio',
+        options: speech ? providers.speech : providers.music,
+      },
+      {
+        type: 'textarea',
+        id: 'audio-text',
+        key: 'text',
+        label: t(`generation.audio.text.${mode}`),
+        required: true,
+        maxLength: 4000,
+        rows: speech ? 5 : 3,
+      },
+      {
+        type: 'grid',
+        id: 'audio-grid',
+        controls: [
+          speech && {
+            type: 'text',
+            id: 'audio-voice',
+            key: 'voice',
+            label: t('generation.audio.voice'),
+            maxLength: 80,
+          },
+          {
+            type: 'select',
+            id: 'audio-language',
+            key: 'language',
+            label: t('generation.language'),
+            options: SPEECH_LANGUAGES.map((code) => ({ value: code, label: code })),
+          },
+          {
+            type: 'select',
+            id: 'audio-format',
+            key: 'format',
+            label: t('generation.audio.format'),
+            options: [
+              { value: 'mp3', label: 'MP3' },
+              { value: 'wav', label: 'WAV' },
+              { value: 'opus', label: 'Opus' },
+            ],
+          },
+          speech
+            ? {
+                type: 'number',
+                id: 'audio-speed',
+                key: 'speed',
+                label: t('generation.audio.speed'),
+                min: 0.5,
+                max: 2,
+                step: 0.1,
+              }
+            : {
+                type: 'number',
+                id: 'audio-duration',
+                key: 'duration',
+                label: t('generation.duration'),
+                min: 1,
+                max: 120,
+              },
+        ],
+      },
+    ];
+  },
+  build: ({ mode, provider, model, text, voice, language, format, speed, duration }) => ({
+    kind: 'audio',
+    mode,
+    provider: provider as SpeechProvider,
+    ...(model ? { model } : {}),
+    text,
+    ...(mode === 'speech' ? optional('voice', voice) : {}),
     language,
-  });
+    format,
+    ...(mode === 'speech' ? { speed } : { durationSeconds: duration }),
+  }),
+};
 
-  return (
-    <form class="gen-form" onSubmit={onSubmitOf(build, submit)}>
-      <ChatModelSelect id="ad-model" models={models} value={model} onValue={setModel} />
-      <fieldset class="checks">
-        <legend>{t('generation.ad.source')}</legend>
-        {(['none', 'product', 'photo'] as const).map((value) => (
-          <label key={value} class="field-check">
-            <input
-              type="radio"
-              name="ad-source"
-              value={value}
-              checked={sourceKind === value}
-              onChange={() => setSourceKind(value)}
-            />
-            {t(`generation.ad.source.${value}`)}
-          </label>
-        ))}
-      </fieldset>
-      {sourceKind === 'product' && (
-        <SelectField
-          id="ad-product"
-          label={t('generation.ad.product')}
-          value={productId}
-          options={[
-            { value: '', label: t('generation.ad.product.choose') },
-            ...products.map((product) => ({ value: product.id, label: product.name })),
-          ]}
-          onValue={setProductId}
-        />
-      )}
-      {sourceKind === 'photo' && (
-        <MediaImageSelect
-          id="ad-photo"
-          label={t('generation.ad.photo')}
-          images={images}
-          value={photoId}
-          onValue={setPhotoId}
-        />
-      )}
-      <TextAreaField
-        id="ad-brief"
-        label={t('generation.ad.brief')}
-        value={brief}
-        onValue={setBrief}
-        required
-        maxLength={2000}
-      />
-      <div class="gen-grid">
-        <SelectField
-          id="ad-type"
-          label={t('generation.ad.type')}
-          value={adType}
-          options={[
+/** Video: from a prompt, or animating one of the caller's images. */
+const video: KindForm<{
+  provider: string;
+  model: string;
+  prompt: string;
+  duration: number;
+  resolution: Option<'video', 'resolution'>;
+  aspectRatio: Option<'video', 'aspectRatio'>;
+  image: string;
+}> = {
+  initial: ({ providers }) => ({
+    provider: defaultProvider(providers.video),
+    model: '',
+    prompt: '',
+    duration: 5,
+    resolution: '720p',
+    aspectRatio: '16:9',
+    image: '',
+  }),
+  controls: (_values, { providers }, t) => [
+    { type: 'providerAndModel', id: 'video', options: providers.video },
+    {
+      type: 'textarea',
+      id: 'video-prompt',
+      key: 'prompt',
+      label: t('generation.video.prompt'),
+      required: true,
+      maxLength: 2000,
+    },
+    {
+      type: 'grid',
+      id: 'video-grid',
+      controls: [
+        {
+          type: 'number',
+          id: 'video-duration',
+          key: 'duration',
+          label: t('generation.duration'),
+          min: 4,
+          max: 10,
+        },
+        {
+          type: 'select',
+          id: 'video-resolution',
+          key: 'resolution',
+          label: t('generation.video.resolution'),
+          options: [
+            { value: '720p', label: '720p' },
+            { value: '1080p', label: '1080p' },
+          ],
+        },
+        {
+          type: 'select',
+          id: 'video-aspect',
+          key: 'aspectRatio',
+          label: t('generation.aspect'),
+          options: aspectOptions(t),
+        },
+      ],
+    },
+    { type: 'image', id: 'video-image', key: 'image', label: t('generation.video.image') },
+  ],
+  build: ({ provider, model, duration, image: imageId, ...rest }) => ({
+    kind: 'video',
+    provider: provider as VideoProvider,
+    ...(model ? { model } : {}),
+    ...rest,
+    durationSeconds: duration,
+    ...(imageId ? { imageMediaId: imageId } : {}),
+  }),
+};
+
+/** eBook: a title and subject, written chapter by chapter, with a cover, as PDF and EPUB. */
+const ebook: KindForm<{
+  model: string;
+  imageProvider: string;
+  title: string;
+  subject: string;
+  chapters: number;
+  tone: (typeof TONES)[number];
+  language: 'fr' | 'en';
+  audience: string;
+}> = {
+  initial: ({ providers, models }, lang) => ({
+    model: defaultChatModel(models),
+    imageProvider: defaultProvider(providers.image),
+    title: '',
+    subject: '',
+    chapters: 5,
+    tone: 'informative',
+    language: bookLanguage(lang),
+    audience: '',
+  }),
+  controls: (_values, { providers }, t) => [
+    { type: 'chatModel', id: 'ebook-model', key: 'model' },
+    {
+      type: 'text',
+      id: 'ebook-title',
+      key: 'title',
+      label: t('generation.ebook.title'),
+      required: true,
+      maxLength: 200,
+    },
+    {
+      type: 'textarea',
+      id: 'ebook-subject',
+      key: 'subject',
+      label: t('generation.ebook.subject'),
+      required: true,
+      maxLength: 2000,
+    },
+    {
+      type: 'grid',
+      id: 'ebook-grid',
+      controls: [
+        {
+          type: 'number',
+          id: 'ebook-chapters',
+          key: 'chapters',
+          label: t('generation.ebook.chapters'),
+          min: 1,
+          max: 20,
+        },
+        {
+          type: 'select',
+          id: 'ebook-tone',
+          key: 'tone',
+          label: t('generation.ebook.tone'),
+          options: TONES.map((value) => ({ value, label: t(`generation.tone.${value}`) })),
+        },
+        {
+          type: 'select',
+          id: 'ebook-language',
+          key: 'language',
+          label: t('generation.language'),
+          options: languageOptions(t),
+        },
+        {
+          type: 'text',
+          id: 'ebook-audience',
+          key: 'audience',
+          label: t('generation.ebook.audience'),
+          maxLength: 200,
+        },
+      ],
+    },
+    {
+      type: 'provider',
+      id: 'ebook-image-provider',
+      key: 'imageProvider',
+      legend: t('generation.imageProvider'),
+      options: providers.image,
+    },
+  ],
+  build: ({ imageProvider, audience, ...rest }) => ({
+    kind: 'ebook',
+    ...rest,
+    imageProvider: imageProvider as ImageProvider,
+    ...optional('audience', audience),
+  }),
+};
+
+/** Short: a script in scenes, an image per scene and a voice-over, played as a slideshow. */
+const short: KindForm<{
+  model: string;
+  imageProvider: string;
+  speechProvider: string;
+  videoProvider: string;
+  topic: string;
+  scenes: number;
+  duration: (typeof DURATIONS)[number];
+  language: 'fr' | 'en';
+  voice: string;
+  aspectRatio: Option<'short', 'aspectRatio'>;
+}> = {
+  initial: ({ providers, models }, lang) => ({
+    model: defaultChatModel(models),
+    imageProvider: defaultProvider(providers.image),
+    speechProvider: defaultProvider(providers.speech),
+    videoProvider: '',
+    topic: '',
+    scenes: 5,
+    duration: '30',
+    language: bookLanguage(lang),
+    voice: '',
+    aspectRatio: '9:16',
+  }),
+  controls: (_values, { providers }, t) => [
+    { type: 'chatModel', id: 'short-model', key: 'model' },
+    {
+      type: 'textarea',
+      id: 'short-topic',
+      key: 'topic',
+      label: t('generation.short.topic'),
+      required: true,
+      maxLength: 1000,
+    },
+    {
+      type: 'grid',
+      id: 'short-grid',
+      controls: [
+        {
+          type: 'number',
+          id: 'short-scenes',
+          key: 'scenes',
+          label: t('generation.short.scenes'),
+          min: 3,
+          max: 8,
+        },
+        {
+          type: 'select',
+          id: 'short-duration',
+          key: 'duration',
+          label: t('generation.duration'),
+          options: durationOptions(t),
+        },
+        {
+          type: 'select',
+          id: 'short-language',
+          key: 'language',
+          label: t('generation.language'),
+          options: languageOptions(t),
+        },
+        {
+          type: 'select',
+          id: 'short-aspect',
+          key: 'aspectRatio',
+          label: t('generation.aspect'),
+          options: aspectOptions(t),
+        },
+        {
+          type: 'text',
+          id: 'short-voice',
+          key: 'voice',
+          label: t('generation.audio.voice'),
+          maxLength: 80,
+        },
+      ],
+    },
+    {
+      type: 'provider',
+      id: 'short-image-provider',
+      key: 'imageProvider',
+      legend: t('generation.imageProvider'),
+      options: providers.image,
+    },
+    {
+      type: 'provider',
+      id: 'short-speech-provider',
+      key: 'speechProvider',
+      legend: t('generation.short.speechProvider'),
+      options: providers.speech,
+    },
+    {
+      type: 'select',
+      id: 'short-video-provider',
+      key: 'videoProvider',
+      label: t('generation.short.videoProvider'),
+      options: [
+        { value: '', label: t('generation.short.videoProvider.none') },
+        ...providers.video.map((option) => ({
+          value: option.provider,
+          label: providerText(t, option),
+          disabled: !option.configured,
+        })),
+      ],
+    },
+  ],
+  build: ({ imageProvider, speechProvider, videoProvider, duration, voice, ...rest }) => ({
+    kind: 'short',
+    ...rest,
+    imageProvider: imageProvider as ImageProvider,
+    speechProvider: speechProvider as SpeechProvider,
+    ...(videoProvider ? { videoProvider: videoProvider as VideoProvider } : {}),
+    durationSeconds: Number(duration) as 15 | 30 | 60,
+    ...optional('voice', voice),
+  }),
+};
+
+/** Ad: copy variants and visuals for a marketplace product, an uploaded photo or a brief. */
+const ad: KindForm<{
+  model: string;
+  imageProvider: string;
+  sourceKind: 'none' | 'product' | 'photo';
+  productId: string;
+  photoId: string;
+  brief: string;
+  adType: Option<'ad', 'adType'>;
+  duration: (typeof DURATIONS)[number];
+  variants: number;
+  withVideo: boolean;
+  videoProvider: string;
+  language: 'fr' | 'en';
+}> = {
+  initial: ({ providers, models }, lang) => ({
+    model: defaultChatModel(models),
+    imageProvider: defaultProvider(providers.image),
+    sourceKind: 'none',
+    productId: '',
+    photoId: '',
+    brief: '',
+    adType: 'showcase',
+    duration: '15',
+    variants: 3,
+    withVideo: false,
+    videoProvider: defaultProvider(providers.video),
+    language: bookLanguage(lang),
+  }),
+  controls: ({ sourceKind, withVideo }, { providers, products }, t) => [
+    { type: 'chatModel', id: 'ad-model', key: 'model' },
+    {
+      type: 'radios',
+      id: 'ad-source',
+      key: 'sourceKind',
+      legend: t('generation.ad.source'),
+      options: (['none', 'product', 'photo'] as const).map((value) => ({
+        value,
+        label: t(`generation.ad.source.${value}`),
+      })),
+    },
+    sourceKind === 'product' && {
+      type: 'select',
+      id: 'ad-product',
+      key: 'productId',
+      label: t('generation.ad.product'),
+      options: [
+        { value: '', label: t('generation.ad.product.choose') },
+        ...products.map((product) => ({ value: product.id, label: product.name })),
+      ],
+    },
+    sourceKind === 'photo' && {
+      type: 'image',
+      id: 'ad-photo',
+      key: 'photoId',
+      label: t('generation.ad.photo'),
+    },
+    {
+      type: 'textarea',
+      id: 'ad-brief',
+      key: 'brief',
+      label: t('generation.ad.brief'),
+      required: true,
+      maxLength: 2000,
+    },
+    {
+      type: 'grid',
+      id: 'ad-grid',
+      controls: [
+        {
+          type: 'select',
+          id: 'ad-type',
+          key: 'adType',
+          label: t('generation.ad.type'),
+          options: [
             { value: 'showcase', label: t('generation.ad.type.showcase') },
             { value: 'lifestyle', label: t('generation.ad.type.lifestyle') },
-          ]}
-          onValue={setAdType}
+          ],
+        },
+        {
+          type: 'select',
+          id: 'ad-duration',
+          key: 'duration',
+          label: t('generation.duration'),
+          options: durationOptions(t),
+        },
+        {
+          type: 'number',
+          id: 'ad-variants',
+          key: 'variants',
+          label: t('generation.ad.variants'),
+          min: 1,
+          max: 4,
+        },
+        {
+          type: 'select',
+          id: 'ad-language',
+          key: 'language',
+          label: t('generation.language'),
+          options: languageOptions(t),
+        },
+      ],
+    },
+    {
+      type: 'provider',
+      id: 'ad-image-provider',
+      key: 'imageProvider',
+      legend: t('generation.imageProvider'),
+      options: providers.image,
+    },
+    {
+      type: 'checkbox',
+      id: 'ad-with-video',
+      key: 'withVideo',
+      label: t('generation.ad.withVideo'),
+    },
+    withVideo && {
+      type: 'provider',
+      id: 'ad-video-provider',
+      key: 'videoProvider',
+      legend: t('generation.ad.videoProvider'),
+      options: providers.video,
+    },
+  ],
+  build: (values) => ({
+    kind: 'ad',
+    model: values.model,
+    imageProvider: values.imageProvider as ImageProvider,
+    ...(values.sourceKind === 'product' && values.productId ? { productId: values.productId } : {}),
+    ...(values.sourceKind === 'photo' && values.photoId ? { photoMediaId: values.photoId } : {}),
+    brief: values.brief,
+    adType: values.adType,
+    durationSeconds: Number(values.duration) as 15 | 30 | 60,
+    variants: values.variants,
+    withVideo: values.withVideo,
+    ...(values.withVideo ? { videoProvider: values.videoProvider as VideoProvider } : {}),
+    language: values.language,
+  }),
+};
+
+/** A kind's form seen by the shell, which reads and writes its values by key. */
+const shell = <V extends Values>(form: KindForm<V>) => form as unknown as KindForm<Values>;
+
+const FORMS: Record<JobKind, KindForm<Values>> = {
+  image: shell(image),
+  audio: shell(audio),
+  video: shell(video),
+  ebook: shell(ebook),
+  short: shell(short),
+  ad: shell(ad),
+};
+
+/** One control of the shell, reading and writing its value in `values`. */
+function FormControl({
+  control,
+  values,
+  set,
+  context,
+}: {
+  control: Control<Values>;
+  values: Values;
+  set: (patch: Values) => void;
+  context: FormContext;
+}) {
+  const text = (key: string) => String(values[key] ?? '');
+  /** The value and setter of a string control (`key` in `values`). */
+  const bound = (key: string) => ({
+    value: text(key),
+    onValue: (value: string) => set({ [key]: value }),
+  });
+  switch (control.type) {
+    case 'text':
+      return (
+        <Field
+          id={control.id}
+          label={control.label}
+          {...bound(control.key)}
+          required={control.required}
+          maxLength={control.maxLength}
         />
-        <SelectField
-          id="ad-duration"
-          label={t('generation.duration')}
-          value={duration}
-          options={DURATIONS.map((value) => ({
-            value,
-            label: t('generation.seconds', { n: value }),
-          }))}
-          onValue={setDuration}
+      );
+    case 'textarea':
+      return (
+        <Field
+          kind="textarea"
+          id={control.id}
+          label={control.label}
+          {...bound(control.key)}
+          required={control.required}
+          maxLength={control.maxLength}
+          rows={control.rows ?? 3}
         />
-        <NumberField
-          id="ad-variants"
-          label={t('generation.ad.variants')}
-          value={variants}
-          onValue={setVariants}
-          min={1}
-          max={4}
+      );
+    case 'number': {
+      const { min, max } = control;
+      return (
+        <Field
+          kind="number"
+          id={control.id}
+          label={control.label}
+          value={text(control.key)}
+          onValue={(value) => {
+            const next = Number(value);
+            if (value !== '' && Number.isFinite(next)) {
+              set({ [control.key]: Math.min(max, Math.max(min, next)) });
+            }
+          }}
+          min={min}
+          max={max}
+          step={control.step ?? 1}
+          required
         />
-        <SelectField
-          id="ad-language"
-          label={t('generation.language')}
-          value={language}
-          options={languageOptions(t)}
-          onValue={setLanguage}
+      );
+    }
+    case 'select':
+      return (
+        <Field
+          kind="select"
+          id={control.id}
+          label={control.label}
+          options={control.options}
+          {...bound(control.key)}
         />
-      </div>
-      <ProviderPicker
-        name="ad-image-provider"
-        legend={t('generation.imageProvider')}
-        options={providers.image}
-        value={imageProvider}
-        onValue={setImageProvider}
-      />
-      <label class="field-check gen-check">
-        <input
-          type="checkbox"
-          checked={withVideo}
-          onChange={(event) => setWithVideo(event.currentTarget.checked)}
+      );
+    case 'checkbox':
+      return (
+        <Field
+          kind="checkbox"
+          class="gen-check"
+          id={control.id}
+          label={control.label}
+          checked={values[control.key] === true}
+          onChecked={(checked) => set({ [control.key]: checked })}
         />
-        {t('generation.ad.withVideo')}
-      </label>
-      {withVideo && (
+      );
+    case 'image':
+      return (
+        <MediaImageSelect
+          id={control.id}
+          label={control.label}
+          images={context.images}
+          {...bound(control.key)}
+        />
+      );
+    case 'chatModel':
+      return <ChatModelSelect id={control.id} models={context.models} {...bound(control.key)} />;
+    case 'provider':
+      return (
         <ProviderPicker
-          name="ad-video-provider"
-          legend={t('generation.ad.videoProvider')}
-          options={providers.video}
-          value={videoProvider}
-          onValue={setVideoProvider}
+          name={control.id}
+          legend={control.legend}
+          options={control.options}
+          {...bound(control.key)}
         />
+      );
+    case 'providerAndModel':
+      return (
+        <ProviderAndModel
+          kind={control.id}
+          options={control.options}
+          provider={text('provider')}
+          onProvider={(provider) => set({ provider })}
+          model={text('model')}
+          onModel={(model) => set({ model })}
+        />
+      );
+    case 'radios':
+      return (
+        <fieldset class="checks">
+          <legend>{control.legend}</legend>
+          {control.options.map((option) => (
+            <label key={option.value} class="field-check">
+              <input
+                type="radio"
+                name={control.id}
+                value={option.value}
+                checked={values[control.key] === option.value}
+                onChange={() => set({ [control.key]: option.value })}
+              />
+              {option.label}
+            </label>
+          ))}
+        </fieldset>
+      );
+    case 'segmented':
+      return (
+        <fieldset class="segmented gen-modes">
+          <legend class="visually-hidden">{control.legend}</legend>
+          {control.options.map((option) => (
+            <button
+              key={option.value}
+              type="button"
+              aria-pressed={values[control.key] === option.value}
+              onClick={() =>
+                set({ [control.key]: option.value, ...control.reset?.(option.value) } as Values)
+              }
+            >
+              {option.label}
+            </button>
+          ))}
+        </fieldset>
+      );
+    case 'grid':
+      return (
+        <div class="gen-grid">
+          <Controls controls={control.controls} values={values} set={set} context={context} />
+        </div>
+      );
+  }
+}
+
+function Controls(props: {
+  controls: ReadonlyArray<Control<Values> | false>;
+  values: Values;
+  set: (patch: Values) => void;
+  context: FormContext;
+}) {
+  return (
+    <>
+      {props.controls.map(
+        (control) => control && <FormControl key={control.id} {...props} control={control} />,
       )}
-      <SubmitButton pending={pending} />
+    </>
+  );
+}
+
+/** The form of one kind of media: its controls from the kind's data, and "Generate". */
+export function GenerationForm({ kind, ...context }: FormContext & { kind: JobKind }) {
+  const { t, lang } = useI18n();
+  const form = FORMS[kind];
+  const [values, setValues] = useState(() => form.initial(context, lang));
+  const set = (patch: Values) => setValues((old) => ({ ...old, ...patch }));
+  return (
+    <form
+      class="gen-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void context.submit(form.build(values));
+      }}
+    >
+      <Controls
+        controls={form.controls(values, context, t)}
+        values={values}
+        set={set}
+        context={context}
+      />
+      <button type="submit" class="button button-primary gen-submit" disabled={context.pending}>
+        {context.pending ? t('generation.submitting') : t('generation.submit')}
+      </button>
     </form>
   );
 }

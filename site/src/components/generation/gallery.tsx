@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n';
 import { Link } from '../../router';
 import { ProblemAlert } from '../form';
 import { jobSummary } from './jobs';
+import { OfflineBadge } from './offline-badge';
 
 /** The roles worth showing in the gallery; scenes, storyboards and copy belong to their job. */
 const SHOWN_ROLES = new Set(['image', 'cover', 'video', 'audio', 'voice', 'pdf', 'epub']);
@@ -74,6 +75,7 @@ export function CreationsGallery({ href }: { href: (job: Job) => string }) {
             <FileTile file={file} />
             <p class="gen-creation-meta">
               <span class="badge">{t(`generation.tab.${job.kind}`)}</span>{' '}
+              <OfflineBadge offline={file.offline} />{' '}
               <Link href={href(job)}>{jobSummary(job)}</Link>
             </p>
           </li>

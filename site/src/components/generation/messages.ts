@@ -26,6 +26,9 @@ export const generationEn = {
   'generation.chatModel.offline': '{name} (offline)',
   'generation.chatModel.missing': '{name} (not configured)',
   'generation.offline': 'offline',
+  'generation.offlineBadge': 'Offline',
+  'generation.offlineBadge.title':
+    'Offline: made by WeBox’s offline provider, no AI provider was called',
   'generation.notConfigured': 'not configured — {setting}',
   'generation.ownKey': 'your own key',
   'generation.confirmDelete': 'Delete this job? Its files stay in your media library.',
@@ -164,6 +167,9 @@ export const generationFr: Record<keyof typeof generationEn, string> = {
   'generation.chatModel.offline': '{name} (hors ligne)',
   'generation.chatModel.missing': '{name} (non configuré)',
   'generation.offline': 'hors ligne',
+  'generation.offlineBadge': 'Hors ligne',
+  'generation.offlineBadge.title':
+    'Hors ligne : créé par le fournisseur hors ligne de WeBox, aucun fournisseur d’IA appelé',
   'generation.notConfigured': 'non configuré — {setting}',
   'generation.ownKey': 'votre propre clé',
   'generation.confirmDelete': 'Supprimer cette tâche ? Ses fichiers restent dans vos médias.',

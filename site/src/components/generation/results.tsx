@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fetchStoryboard, type Job, type JobFile, type Storyboard } from '../../api/generation';
 import { useI18n } from '../../i18n';
+import { OfflineBadge } from './offline-badge';
 
 const filesOf = (job: Job, role: string) => job.files.filter((file) => file.role === role);
 
@@ -30,6 +31,7 @@ export function ImageGallery({ files, label }: { files: readonly JobFile[]; labe
             >
               <img src={file.url} alt={file.name} loading="lazy" />
             </button>
+            <OfflineBadge offline={file.offline} />
           </li>
         ))}
       </ul>
@@ -63,6 +65,7 @@ function AudioResult({ job }: { job: Job }) {
           <a href={file.url} download={file.name}>
             {t('generation.result.download')}
           </a>
+          <OfflineBadge offline={file.offline} />
         </li>
       ))}
     </ul>
@@ -84,6 +87,7 @@ function VideoFiles({ files }: { files: readonly JobFile[] }) {
           <a href={file.url} download={file.name}>
             {t('generation.result.download')}
           </a>
+          <OfflineBadge offline={file.offline} />
         </li>
       ))}
     </ul>
@@ -123,11 +127,13 @@ function EbookResult({ job }: { job: Job }) {
               {t('generation.result.openPdf')}
             </a>
           )}
+          <OfflineBadge offline={pdf?.offline} />
           {epub && (
             <a class="button" href={epub.url} download={epub.name}>
               {t('generation.result.downloadEpub')}
             </a>
           )}
+          <OfflineBadge offline={epub?.offline} />
         </div>
       </div>
     </div>
@@ -226,6 +232,7 @@ export function ShortPlayer({ job }: { job: Job }) {
         <span class="muted">
           {t('generation.result.scene', { n: index + 1, total: storyboard.scenes.length })}
         </span>
+        <OfflineBadge offline={image?.offline} />
       </div>
       {voice && (
         // biome-ignore lint/a11y/useMediaCaption: the scene captions above are the transcript.
@@ -267,6 +274,8 @@ interface AdVariant {
   headline: string;
   body: string;
   cta: string;
+  /** Written by WeBox's offline writer. */
+  offline: boolean;
 }
 
 function adVariants(job: Job): AdVariant[] {
@@ -276,7 +285,14 @@ function adVariants(job: Job): AdVariant[] {
     if (typeof item !== 'object' || item === null) return [];
     const record = item as Record<string, unknown>;
     const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : '');
-    return [{ headline: text('headline'), body: text('body'), cta: text('cta') }];
+    return [
+      {
+        headline: text('headline'),
+        body: text('body'),
+        cta: text('cta'),
+        offline: record.offline === true,
+      },
+    ];
   });
 }
 
@@ -314,6 +330,7 @@ function AdResult({ job }: { job: Job }) {
               <h3 class="visually-hidden">{t('generation.result.variant', { n: index + 1 })}</h3>
               {image && <img src={image.url} alt={image.name} />}
               <div class="gen-ad-copy">
+                <OfflineBadge offline={variant.offline || image?.offline} />
                 <p class="gen-ad-headline">{variant.headline}</p>
                 <p>{variant.body}</p>
                 <span class="gen-ad-cta">{variant.cta}</span>
