@@ -129,20 +129,31 @@ describe('account trust in the browser', () => {
         .getByRole('link', { name: 'Sessions' })
         .click();
       await expectHeading(page, 'Active sessions');
-      const list = page.getByRole('list', { name: 'Active sessions' });
-      await expect.poll(() => list.getByRole('listitem').count(), TIMEOUT).toBe(3);
-      const current = list.locator('li[aria-current="true"]');
+      const rows = page.getByRole('table', { name: 'Active sessions' }).locator('tbody tr');
+      await expect.poll(() => rows.count(), TIMEOUT).toBe(3);
+      const current = rows.filter({ hasText: 'This device' });
       expect(await current.count()).toBe(1);
-      await current.getByText('This device').waitFor(TIMEOUT);
+      // The current device has no sign-out button of its own.
+      expect(await current.getByRole('button').count()).toBe(0);
 
+      // Signing out asks first: Cancel keeps the session, the confirming button ends it.
       await page.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
-      await expect.poll(() => list.getByRole('listitem').count(), TIMEOUT).toBe(2);
+      const ask = page.getByRole('group', { name: 'Sign out Firefox on Windows?' });
+      await ask.getByRole('button', { name: 'Cancel' }).click();
+      expect(await rows.count()).toBe(3);
+      await page.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
+      await ask.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await expect.poll(() => rows.count(), TIMEOUT).toBe(2);
       expect((await call('/api/me', { token: other.accessToken })).status).toBe(401);
       expect((await call('/api/me', { token: user.accessToken })).status).toBe(200);
 
       await page.getByRole('button', { name: 'Sign out all other devices' }).click();
+      await page
+        .getByRole('group', { name: 'Sign out every other device?' })
+        .getByRole('button', { name: 'Sign out', exact: true })
+        .click();
       await page.getByText('1 other session(s) signed out.').waitFor(TIMEOUT);
-      await expect.poll(() => list.getByRole('listitem').count(), TIMEOUT).toBe(1);
+      await expect.poll(() => rows.count(), TIMEOUT).toBe(1);
       expect((await call('/api/me', { token: user.accessToken })).status).toBe(401);
 
       // The sign-in is over ten minutes old: the page re-authenticates with the current password.

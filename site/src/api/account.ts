@@ -1,5 +1,5 @@
 import type { SessionSummary } from '../../../functions/auth/sessions';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson, sendOk } from './client';
 
 /** Whether the signed-in user's address is confirmed. */
 export interface VerificationStatus {
@@ -12,46 +12,34 @@ export interface VerificationStatus {
 export type { SessionSummary };
 
 export async function verificationStatus(accessToken: string): Promise<VerificationStatus> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth['verification-status'].$get(undefined, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Sends a new confirmation link to the signed-in user. */
 export async function resendVerification(accessToken: string): Promise<void> {
-  const res = await send(() =>
-    client.api.auth['verify-email'].resend.$post(undefined, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.auth['verify-email'].resend.$post(undefined, bearer(accessToken)));
 }
 
 /** Asks for a new confirmation link without being signed in (same answer for any address). */
 export async function requestVerification(email: string): Promise<void> {
-  const res = await send(() => client.api.auth['verify-email'].request.$post({ json: { email } }));
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.auth['verify-email'].request.$post({ json: { email } }));
 }
 
 /** Confirms an address with the token from the e-mailed link. */
 export async function verifyEmail(token: string): Promise<{ email: string }> {
-  const res = await send(() => client.api.auth['verify-email'].$post({ json: { token } }));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.auth['verify-email'].$post({ json: { token } }));
 }
 
 /** Asks for a password-reset link (same answer for any address). */
 export async function forgotPassword(email: string): Promise<void> {
-  const res = await send(() => client.api.auth['forgot-password'].$post({ json: { email } }));
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.auth['forgot-password'].$post({ json: { email } }));
 }
 
 /** Sets a new password with the token from the e-mailed link. */
 export async function resetPassword(token: string, password: string): Promise<void> {
-  const res = await send(() =>
-    client.api.auth['reset-password'].$post({ json: { token, password } }),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.auth['reset-password'].$post({ json: { token, password } }));
 }
 
 /** Changes the password; returns how many other sessions were signed out. */
@@ -59,32 +47,28 @@ export async function changePassword(
   accessToken: string,
   input: { currentPassword: string; newPassword: string; signOutOtherSessions: boolean },
 ): Promise<{ otherSessionsRevoked: number }> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth['change-password'].$post({ json: input }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function listSessions(accessToken: string): Promise<SessionSummary[]> {
-  const res = await send(() => client.api.auth.sessions.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.auth.sessions.$get(undefined, bearer(accessToken))))
+    .items;
 }
 
 /** Signs one of the user's devices out. */
 export async function revokeSession(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.auth.sessions[':id'].$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** Signs out every device but this one; returns how many. */
 export async function revokeOtherSessions(accessToken: string): Promise<number> {
-  const res = await send(() =>
-    client.api.auth.sessions['revoke-others'].$post(undefined, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).revoked;
+  return (
+    await sendJson(() =>
+      client.api.auth.sessions['revoke-others'].$post(undefined, bearer(accessToken)),
+    )
+  ).revoked;
 }

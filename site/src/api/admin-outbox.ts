@@ -1,4 +1,4 @@
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson } from './client';
 
 /** One outgoing e-mail, as the admin outbox lists it. */
 export interface OutboxMessage {
@@ -15,9 +15,9 @@ export interface OutboxMessage {
 
 /** The newest outgoing e-mails (at most `limit`), newest first. */
 export async function listOutbox(accessToken: string, limit = 50): Promise<OutboxMessage[]> {
-  const res = await send(() =>
-    client.api.admin.outbox.$get({ query: { limit: String(limit) } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (
+    await sendJson(() =>
+      client.api.admin.outbox.$get({ query: { limit: String(limit) } }, bearer(accessToken)),
+    )
+  ).items;
 }

@@ -1,4 +1,4 @@
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson } from './client';
 
 /** A user as the admin list shows them. */
 export interface AdminUser {
@@ -36,9 +36,7 @@ export async function listUsers(
   const query: Record<string, string> = { page: String(search.page), pageSize: String(pageSize) };
   if (search.query.trim()) query.query = search.query.trim();
   if (search.status) query.status = search.status;
-  const res = await send(() => client.api.admin.users.$get({ query }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.admin.users.$get({ query }, bearer(accessToken)));
 }
 
 /** Disables or re-enables an account. */
@@ -48,11 +46,11 @@ export async function setUserEnabled(
   enabled: boolean,
 ): Promise<AdminUser> {
   const route = client.api.admin.users[':id'];
-  const res = await send(() =>
-    enabled
-      ? route.enable.$post({ param: { id } }, bearer(accessToken))
-      : route.disable.$post({ param: { id } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).user;
+  return (
+    await sendJson(() =>
+      enabled
+        ? route.enable.$post({ param: { id } }, bearer(accessToken))
+        : route.disable.$post({ param: { id } }, bearer(accessToken)),
+    )
+  ).user;
 }

@@ -1,5 +1,5 @@
 import type { Agent, AgentSummary, SharedAgent } from '../../../functions/agents/service';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson, sendOk } from './client';
 
 /** Response shapes come from the API's own types, so the two cannot drift apart. */
 export type { Agent, AgentSummary, SharedAgent };
@@ -17,23 +17,17 @@ export interface AgentInput {
 
 /** Built-in agents (in the profile language) and the user's own. */
 export async function listAgents(accessToken: string): Promise<AgentSummary[]> {
-  const res = await send(() => client.api.agents.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.agents.$get(undefined, bearer(accessToken)))).items;
 }
 
 export async function getAgent(accessToken: string, id: string): Promise<Agent> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents[':id'].$get({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function createAgent(accessToken: string, input: AgentInput): Promise<Agent> {
-  const res = await send(() => client.api.agents.$post({ json: input }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.agents.$post({ json: input }, bearer(accessToken)));
 }
 
 export async function updateAgent(
@@ -41,27 +35,20 @@ export async function updateAgent(
   id: string,
   input: AgentInput,
 ): Promise<Agent> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents[':id'].$patch({ param: { id }, json: input }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function deleteAgent(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
-    client.api.agents[':id'].$delete({ param: { id } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.agents[':id'].$delete({ param: { id } }, bearer(accessToken)));
 }
 
 /** Copies a built-in agent or one of the user's own into a new agent. */
 export async function duplicateAgent(accessToken: string, id: string): Promise<Agent> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents[':id'].duplicate.$post({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Turns on the read-only share link (or returns the one already on). */
@@ -69,34 +56,27 @@ export async function shareAgent(
   accessToken: string,
   id: string,
 ): Promise<{ shareUrl: string; token: string }> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents[':id'].share.$post({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function unshareAgent(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.agents[':id'].share.$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** The read-only view behind a share link. */
 export async function getSharedAgent(accessToken: string, token: string): Promise<SharedAgent> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents.shared[':token'].$get({ param: { token } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Copies a shared agent into the user's own. */
 export async function addSharedAgent(accessToken: string, token: string): Promise<Agent> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents.shared[':token'].duplicate.$post({ param: { token } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }

@@ -8,7 +8,7 @@ import type {
   TurnStartedSchema,
 } from '../../../functions/chat/schemas';
 import type { UserModel } from '../../../functions/models/registry';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, problemFrom, sendJson, sendOk } from './client';
 
 /** Response shapes come from the API's own schemas, so the two cannot drift apart. */
 export type ChatMessage = z.infer<typeof MessageSchema>;
@@ -54,9 +54,7 @@ function auth(accessToken: string): Record<string, string> {
 }
 
 export async function listModels(accessToken: string): Promise<UserModel[]> {
-  const res = await send(() => client.api.models.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.models.$get(undefined, bearer(accessToken)))).items;
 }
 
 /** A page of conversations; with `q`, the ones whose title or messages match. */
@@ -68,33 +66,25 @@ export async function listConversationPage(
   if (query.q) params.q = query.q;
   if (query.pinned) params.pinned = query.pinned;
   if (query.cursor) params.cursor = query.cursor;
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.conversations.$get({ query: params }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function createConversation(
   accessToken: string,
   input: { agentId?: string; model?: string },
 ): Promise<Conversation> {
-  const res = await send(() =>
-    client.api.conversations.$post({ json: input }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.conversations.$post({ json: input }, bearer(accessToken)));
 }
 
 export async function getConversation(
   accessToken: string,
   id: string,
 ): Promise<ConversationDetail> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.conversations[':id'].$get({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function updateConversation(
@@ -102,18 +92,15 @@ export async function updateConversation(
   id: string,
   patch: { title?: string; pinned?: boolean },
 ): Promise<Conversation> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.conversations[':id'].$patch({ param: { id }, json: patch }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function deleteConversation(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.conversations[':id'].$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** What a message carries: one model, or 2–12 to compare; `editOf` makes it a new branch. */
@@ -131,14 +118,12 @@ export async function sendMessage(
   id: string,
   input: SendInput,
 ): Promise<TurnStarted> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.conversations[':id'].messages.$post(
       { param: { id }, json: input },
       bearer(accessToken),
     ),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Another reply to the same user message, with the same model or `model`. */
@@ -148,14 +133,12 @@ export async function regenerate(
   messageId: string,
   model?: string,
 ): Promise<TurnStarted> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.conversations[':id'].messages[':messageId'].regenerate.$post(
       { param: { id, messageId }, json: model ? { model } : {} },
       bearer(accessToken),
     ),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Shows the branch through a message; the server lands on the newest leaf under it. */
@@ -164,14 +147,14 @@ export async function selectBranch(
   id: string,
   messageId: string,
 ): Promise<string> {
-  const res = await send(() =>
-    client.api.conversations[':id'].active.$put(
-      { param: { id }, json: { messageId } },
-      bearer(accessToken),
-    ),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).activeLeafId;
+  return (
+    await sendJson(() =>
+      client.api.conversations[':id'].active.$put(
+        { param: { id }, json: { messageId } },
+        bearer(accessToken),
+      ),
+    )
+  ).activeLeafId;
 }
 
 /** Stops one reply, or every running reply of the conversation. */
@@ -180,14 +163,14 @@ export async function stopReplies(
   id: string,
   turnId?: string,
 ): Promise<string[]> {
-  const res = await send(() =>
-    client.api.conversations[':id'].stop.$post(
-      { param: { id }, json: turnId ? { turnId } : {} },
-      bearer(accessToken),
-    ),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).stopped;
+  return (
+    await sendJson(() =>
+      client.api.conversations[':id'].stop.$post(
+        { param: { id }, json: turnId ? { turnId } : {} },
+        bearer(accessToken),
+      ),
+    )
+  ).stopped;
 }
 
 /**
@@ -210,25 +193,21 @@ export async function openStream(
 }
 
 export async function getAgent(accessToken: string, id: string): Promise<Agent> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.agents[':id'].$get({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Uploads one file for a message; the server checks its type by its content. */
 export async function uploadAttachment(accessToken: string, file: File): Promise<Attachment> {
   const type = file.type || guessType(file.name);
-  const res = await send(() =>
+  return (await sendJson(() =>
     fetch(`/api/chat/attachments?name=${encodeURIComponent(file.name)}`, {
       method: 'POST',
       headers: { ...auth(accessToken), 'Content-Type': type },
       body: file,
     }),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()) as Attachment;
+  )) as Attachment;
 }
 
 /** Browsers leave `type` empty for some text files; name them by their extension. */
@@ -247,10 +226,9 @@ function guessType(name: string): string {
 
 /** An attachment's bytes (it needs the access token, so it is fetched, not linked). */
 export async function fetchAttachment(accessToken: string, id: string): Promise<Blob> {
-  const res = await send(() =>
+  const res = await sendOk(() =>
     fetch(`/api/chat/attachments/${encodeURIComponent(id)}`, { headers: auth(accessToken) }),
   );
-  if (!res.ok) throw await problemFrom(res);
   return await res.blob();
 }
 
@@ -274,12 +252,11 @@ export async function exportConversation(
   id: string,
   format: 'md' | 'json' | 'pdf',
 ): Promise<{ blob: Blob; fileName: string }> {
-  const res = await send(() =>
+  const res = await sendOk(() =>
     fetch(`/api/conversations/${encodeURIComponent(id)}/export?format=${format}`, {
       headers: auth(accessToken),
     }),
   );
-  if (!res.ok) throw await problemFrom(res);
   const fileName =
     dispositionName(res.headers.get('Content-Disposition')) ?? `conversation.${format}`;
   return { blob: await res.blob(), fileName };
@@ -290,13 +267,11 @@ export async function importConversation(
   accessToken: string,
   fileText: string,
 ): Promise<Conversation> {
-  const res = await send(() =>
+  return (await sendJson(() =>
     fetch('/api/conversations/import', {
       method: 'POST',
       headers: { ...auth(accessToken), 'Content-Type': 'application/json' },
       body: fileText,
     }),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()) as Conversation;
+  )) as Conversation;
 }

@@ -110,6 +110,37 @@ export async function send<R extends ResponseLike>(request: () => Promise<R>): P
   }
 }
 
+/** A response that says whether it succeeded and has a JSON body. */
+interface JsonResponseLike extends ResponseLike {
+  ok: boolean;
+  json(): Promise<unknown>;
+}
+
+/**
+ * The body of a successful response: hono's typed responses are a union by status, of which the
+ * `ok: true` members carry the success body; a plain `Response` gives `any`.
+ */
+type OkBody<R extends JsonResponseLike> = [Extract<R, { ok: true }>] extends [never]
+  ? Awaited<ReturnType<R['json']>>
+  : Awaited<ReturnType<Extract<R, { ok: true }>['json']>>;
+
+/** Runs a request (see `send`); a failed response throws its ApiProblem, else it is returned. */
+export async function sendOk<R extends ResponseLike & { ok: boolean }>(
+  request: () => Promise<R>,
+): Promise<R> {
+  const res = await send(request);
+  if (!res.ok) throw await problemFrom(res);
+  return res;
+}
+
+/** Runs a request and reads its JSON body; a failed response throws its ApiProblem. */
+export async function sendJson<R extends JsonResponseLike>(
+  request: () => Promise<R>,
+): Promise<OkBody<R>> {
+  const res = await sendOk(request);
+  return (await res.json()) as OkBody<R>;
+}
+
 /** The typed API client (paths and bodies checked against the Worker's routes). */
 export const client = hc<AppType>(window.location.origin, {
   init: { credentials: 'same-origin' },

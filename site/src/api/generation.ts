@@ -4,7 +4,7 @@ import type {
   JobSchema,
   ProvidersSchema,
 } from '../../../functions/generation/schemas';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, problemFrom, send, sendOk } from './client';
 
 /** A generation request as sent: the API fills in the defaults it leaves out. */
 export type JobRequest = z.input<typeof JobInputSchema>;
@@ -68,20 +68,6 @@ export function isFinished(status: JobStatus): boolean {
   return FINISHED.includes(status);
 }
 
-async function ok<
-  R extends {
-    ok: boolean;
-    status: number;
-    statusText: string;
-    headers: Headers;
-    text(): Promise<string>;
-  },
->(request: () => Promise<R>): Promise<R> {
-  const res = await send(request);
-  if (!res.ok) throw await problemFrom(res);
-  return res;
-}
-
 /**
  * Starts a generation job. `idempotencyKey` is one per submission: sending the same request
  * again with it (a retry after a lost answer) returns the same job instead of a second one.
@@ -91,7 +77,7 @@ export async function createJob(
   input: JobRequest,
   idempotencyKey: string,
 ): Promise<Job> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.jobs.$post(
       { json: input, header: { 'idempotency-key': idempotencyKey } },
       bearer(token),
@@ -109,36 +95,40 @@ export async function listJobs(
   if (filters.kind) query.kind = filters.kind;
   if (filters.status) query.status = filters.status;
   if (filters.cursor) query.cursor = filters.cursor;
-  const res = await ok(() => client.api.jobs.$get({ query }, bearer(token)));
+  const res = await sendOk(() => client.api.jobs.$get({ query }, bearer(token)));
   return await res.json();
 }
 
 /** One of the caller's jobs (404 for anyone else's). */
 export async function getJob(token: string, id: string): Promise<Job> {
-  const res = await ok(() => client.api.jobs[':id'].$get({ param: { id } }, bearer(token)));
+  const res = await sendOk(() => client.api.jobs[':id'].$get({ param: { id } }, bearer(token)));
   return await res.json();
 }
 
 /** Stops a queued or running job (409 once it has finished). */
 export async function cancelJob(token: string, id: string): Promise<Job> {
-  const res = await ok(() => client.api.jobs[':id'].cancel.$post({ param: { id } }, bearer(token)));
+  const res = await sendOk(() =>
+    client.api.jobs[':id'].cancel.$post({ param: { id } }, bearer(token)),
+  );
   return await res.json();
 }
 
 /** Starts a failed or cancelled job again (409 otherwise). */
 export async function retryJob(token: string, id: string): Promise<Job> {
-  const res = await ok(() => client.api.jobs[':id'].retry.$post({ param: { id } }, bearer(token)));
+  const res = await sendOk(() =>
+    client.api.jobs[':id'].retry.$post({ param: { id } }, bearer(token)),
+  );
   return (await res.json()).job;
 }
 
 /** Removes a finished job from the list; its files stay in the media library. */
 export async function deleteJob(token: string, id: string): Promise<void> {
-  await ok(() => client.api.jobs[':id'].$delete({ param: { id } }, bearer(token)));
+  await sendOk(() => client.api.jobs[':id'].$delete({ param: { id } }, bearer(token)));
 }
 
 /** The media providers, with whether each one can be used and what to set when not. */
 export async function listProviders(token: string): Promise<Providers> {
-  const res = await ok(() => client.api.generation.providers.$get(undefined, bearer(token)));
+  const res = await sendOk(() => client.api.generation.providers.$get(undefined, bearer(token)));
   return await res.json();
 }
 
@@ -178,7 +168,6 @@ export async function listMediaImages(token: string): Promise<MediaImage[]> {
 
 /** Reads a short's storyboard from its signed URL. */
 export async function fetchStoryboard(url: string): Promise<Storyboard> {
-  const res = await send(() => fetch(url, { credentials: 'same-origin' }));
-  if (!res.ok) throw await problemFrom(res);
+  const res = await sendOk(() => fetch(url, { credentials: 'same-origin' }));
   return (await res.json()) as Storyboard;
 }

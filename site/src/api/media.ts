@@ -1,6 +1,6 @@
 import type { MediaFolder } from '../../../functions/media/folders';
 import type { MediaFile, MediaFilePage } from '../../../functions/media/service';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, problemFrom, send, sendJson, sendOk } from './client';
 
 /** Response shapes come from the API's own types, so the two cannot drift apart. */
 export type { MediaFile, MediaFilePage, MediaFolder };
@@ -31,9 +31,9 @@ export async function listMediaFiles(
 ): Promise<MediaFilePage> {
   const query: Record<string, string> = { limit: '48' };
   for (const [key, value] of Object.entries(filters)) if (value) query[key] = value;
-  const res = await send(() => client.api.media.files.$get({ query }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()) as MediaFilePage;
+  return (await sendJson(() =>
+    client.api.media.files.$get({ query }, bearer(accessToken)),
+  )) as MediaFilePage;
 }
 
 export async function updateMediaFile(
@@ -41,35 +41,25 @@ export async function updateMediaFile(
   id: string,
   patch: { name?: string; folderId?: string | null },
 ): Promise<MediaFile> {
-  const res = await send(() =>
+  return (await sendJson(() =>
     client.api.media.files[':id'].$patch({ param: { id }, json: patch }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()) as MediaFile;
+  )) as MediaFile;
 }
 
 export async function deleteMediaFile(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
-    client.api.media.files[':id'].$delete({ param: { id } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.media.files[':id'].$delete({ param: { id } }, bearer(accessToken)));
 }
 
 export async function listFolders(accessToken: string): Promise<MediaFolder[]> {
-  const res = await send(() => client.api.media.folders.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.media.folders.$get(undefined, bearer(accessToken))))
+    .items;
 }
 
 export async function createFolder(
   accessToken: string,
   input: { name: string; parentId?: string | null },
 ): Promise<MediaFolder> {
-  const res = await send(() =>
-    client.api.media.folders.$post({ json: input }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.media.folders.$post({ json: input }, bearer(accessToken)));
 }
 
 export async function updateFolder(
@@ -77,24 +67,19 @@ export async function updateFolder(
   id: string,
   patch: { name?: string; parentId?: string | null },
 ): Promise<MediaFolder> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.media.folders[':id'].$patch({ param: { id }, json: patch }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function deleteFolder(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.media.folders[':id'].$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 export async function storageInfo(accessToken: string): Promise<StorageInfo> {
-  const res = await send(() => client.api.media.storage.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.media.storage.$get(undefined, bearer(accessToken)));
 }
 
 /** Browsers leave `type` empty for some files; name them by their extension. */

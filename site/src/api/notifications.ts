@@ -3,7 +3,7 @@ import type {
   NotificationPreferences,
   NotificationView,
 } from '../../../functions/notifications/service';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson, sendOk } from './client';
 
 /** Response shapes come from the API's own types, so the two cannot drift apart. */
 export type { NotificationPage, NotificationPreferences, NotificationView };
@@ -13,11 +13,11 @@ export type { NotificationPage, NotificationPreferences, NotificationView };
  * token in its query) to open the notification WebSocket on.
  */
 export async function socketUrl(accessToken: string): Promise<string> {
-  const res = await send(() =>
-    client.api.notifications['socket-token'].$post(undefined, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).url;
+  return (
+    await sendJson(() =>
+      client.api.notifications['socket-token'].$post(undefined, bearer(accessToken)),
+    )
+  ).url;
 }
 
 /** A page of the user's notifications, newest first, with the unread count. */
@@ -28,45 +28,39 @@ export async function listNotifications(
   const query: Record<string, string> = { limit: String(options.limit ?? 20) };
   if (options.unread) query.unread = 'true';
   if (options.cursor) query.cursor = options.cursor;
-  const res = await send(() => client.api.notifications.$get({ query }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()) as NotificationPage;
+  return (await sendJson(() =>
+    client.api.notifications.$get({ query }, bearer(accessToken)),
+  )) as NotificationPage;
 }
 
 /** Marks one notification read; resolves to the unread count left. */
 export async function markNotificationRead(accessToken: string, id: string): Promise<number> {
-  const res = await send(() =>
-    client.api.notifications[':id'].read.$post({ param: { id } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).unread;
+  return (
+    await sendJson(() =>
+      client.api.notifications[':id'].read.$post({ param: { id } }, bearer(accessToken)),
+    )
+  ).unread;
 }
 
 /** Marks every notification read. */
 export async function markAllNotificationsRead(accessToken: string): Promise<void> {
-  const res = await send(() =>
-    client.api.notifications['read-all'].$post(undefined, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.notifications['read-all'].$post(undefined, bearer(accessToken)));
 }
 
 /** Deletes one notification. */
 export async function deleteNotification(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.notifications[':id'].$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** The user's notification choices. */
 export async function getNotificationPreferences(
   accessToken: string,
 ): Promise<NotificationPreferences> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.notifications.preferences.$get(undefined, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Saves the user's notification choices. */
@@ -74,9 +68,7 @@ export async function saveNotificationPreferences(
   accessToken: string,
   prefs: NotificationPreferences,
 ): Promise<NotificationPreferences> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.notifications.preferences.$put({ json: prefs }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }

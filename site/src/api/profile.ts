@@ -2,7 +2,7 @@ import type { ActivityEvent, ProfileStats } from '../../../functions/profile/act
 import type { KeySummary as AiKey, KeyTestResult } from '../../../functions/profile/keys';
 import type { NotificationKey, Provider } from '../../../functions/profile/schemas';
 import type { Profile } from '../../../functions/profile/service';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson, sendOk } from './client';
 
 export type { NotificationKey, Provider };
 export type Theme = Profile['theme'];
@@ -26,36 +26,25 @@ export interface ProfilePatch {
 }
 
 export async function getProfile(accessToken: string): Promise<Profile> {
-  const res = await send(() => client.api.profile.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.profile.$get(undefined, bearer(accessToken)));
 }
 
 export async function updateProfile(accessToken: string, patch: ProfilePatch): Promise<Profile> {
-  const res = await send(() => client.api.profile.$patch({ json: patch }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.profile.$patch({ json: patch }, bearer(accessToken)));
 }
 
 /** Mails a confirmation link to the new address; the change waits for it. */
 export async function requestEmailChange(accessToken: string, newEmail: string): Promise<void> {
-  const res = await send(() =>
-    client.api.profile.email.$post({ json: { newEmail } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.profile.email.$post({ json: { newEmail } }, bearer(accessToken)));
 }
 
 /** Confirms the new address with the token from the e-mailed link. */
 export async function confirmEmailChange(token: string): Promise<{ email: string }> {
-  const res = await send(() => client.api.profile.email.confirm.$post({ json: { token } }));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.profile.email.confirm.$post({ json: { token } }));
 }
 
 export async function getStats(accessToken: string): Promise<ProfileStats> {
-  const res = await send(() => client.api.profile.stats.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.profile.stats.$get(undefined, bearer(accessToken)));
 }
 
 export async function getActivity(
@@ -63,44 +52,39 @@ export async function getActivity(
   cursor?: string,
 ): Promise<{ items: ActivityEvent[]; nextCursor: string | null }> {
   const query = cursor ? { cursor, limit: '20' } : { limit: '20' };
-  const res = await send(() => client.api.profile.activity.$get({ query }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.profile.activity.$get({ query }, bearer(accessToken)));
 }
 
 /** Uploads an image file as the avatar; the server checks its type and size. */
 export async function uploadAvatar(accessToken: string, file: Blob): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     fetch('/api/profile/avatar', {
       method: 'PUT',
       headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': file.type },
       body: file,
     }),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** The avatar image (it needs the access token, so it is fetched, not linked). */
 export async function fetchAvatar(accessToken: string, url: string): Promise<Blob> {
-  const res = await send(() => fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } }));
-  if (!res.ok) throw await problemFrom(res);
+  const res = await sendOk(() =>
+    fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } }),
+  );
   return await res.blob();
 }
 
 export async function deleteAvatar(accessToken: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     fetch('/api/profile/avatar', {
       method: 'DELETE',
       headers: { Authorization: `Bearer ${accessToken}` },
     }),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 export async function listKeys(accessToken: string): Promise<AiKey[]> {
-  const res = await send(() => client.api.keys.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.keys.$get(undefined, bearer(accessToken)))).items;
 }
 
 /** Adds or replaces the key for a provider. */
@@ -109,25 +93,20 @@ export async function saveKey(
   provider: Provider,
   input: { apiKey: string; label?: string },
 ): Promise<AiKey> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.keys[':provider'].$put({ param: { provider }, json: input }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function deleteKey(accessToken: string, provider: Provider): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.keys[':provider'].$delete({ param: { provider } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** One cheap call to the provider with the saved key. */
 export async function testKey(accessToken: string, provider: Provider): Promise<KeyTestResult> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.keys[':provider'].test.$post({ param: { provider } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }

@@ -1,5 +1,5 @@
 import type { Prompt, PromptCategory, PromptPage } from '../../../functions/prompts/service';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson, sendOk } from './client';
 
 export {
   extractVariables,
@@ -41,21 +41,16 @@ export async function listPrompts(
   if (filters.favorites) query.favorites = 'true';
   if (filters.scope) query.scope = filters.scope;
   if (filters.cursor) query.cursor = filters.cursor;
-  const res = await send(() => client.api.prompts.$get({ query }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.prompts.$get({ query }, bearer(accessToken)));
 }
 
 export async function listCategories(accessToken: string): Promise<PromptCategory[]> {
-  const res = await send(() => client.api.prompts.categories.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.prompts.categories.$get(undefined, bearer(accessToken))))
+    .items;
 }
 
 export async function createPrompt(accessToken: string, input: PromptInput): Promise<Prompt> {
-  const res = await send(() => client.api.prompts.$post({ json: input }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.prompts.$post({ json: input }, bearer(accessToken)));
 }
 
 export async function updatePrompt(
@@ -63,18 +58,13 @@ export async function updatePrompt(
   id: string,
   input: PromptInput,
 ): Promise<Prompt> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.prompts[':id'].$patch({ param: { id }, json: input }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function deletePrompt(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
-    client.api.prompts[':id'].$delete({ param: { id } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.prompts[':id'].$delete({ param: { id } }, bearer(accessToken)));
 }
 
 export async function setFavorite(
@@ -82,12 +72,11 @@ export async function setFavorite(
   id: string,
   favorite: boolean,
 ): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     favorite
       ? client.api.prompts[':id'].favorite.$put({ param: { id } }, bearer(accessToken))
       : client.api.prompts[':id'].favorite.$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** Hands text to the chat page, which reads and clears it when it opens. */

@@ -5,7 +5,7 @@ import {
   startRegistration,
   WebAuthnAbortService,
 } from '@simplewebauthn/browser';
-import { type AuthSession, bearer, client, problemFrom, send } from './client';
+import { type AuthSession, bearer, client, problemFrom, send, sendJson, sendOk } from './client';
 
 /** Whether two-factor sign-in is on for the signed-in user. */
 export interface TwoFactorStatus {
@@ -28,20 +28,16 @@ export interface Passkey {
 export type SecondFactor = { code: string } | { recoveryCode: string };
 
 export async function twoFactorStatus(accessToken: string): Promise<TwoFactorStatus> {
-  const res = await send(() => client.api.auth['2fa'].$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.auth['2fa'].$get(undefined, bearer(accessToken)));
 }
 
 /** Starts enrolment: a new secret (not active until `enableTotp`). */
 export async function setupTotp(
   accessToken: string,
 ): Promise<{ otpauthUri: string; secret: string }> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth['2fa'].totp.setup.$post(undefined, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Turns 2FA on with the first code; returns the recovery codes (shown once). */
@@ -49,32 +45,27 @@ export async function enableTotp(
   accessToken: string,
   code: string,
 ): Promise<{ recoveryCodes: string[] }> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth['2fa'].totp.enable.$post({ json: { code } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function disableTotp(
   accessToken: string,
   input: { password: string } & SecondFactor,
 ): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.auth['2fa'].totp.disable.$post({ json: input }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 export async function regenerateRecoveryCodes(
   accessToken: string,
   factor: SecondFactor,
 ): Promise<{ recoveryCodes: string[] }> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth['2fa']['recovery-codes'].$post({ json: factor }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /**
@@ -85,10 +76,7 @@ export async function reauthenticate(
   accessToken: string,
   input: { password: string } & Partial<SecondFactor>,
 ): Promise<void> {
-  const res = await send(() =>
-    client.api.auth.reauthenticate.$post({ json: input }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.auth.reauthenticate.$post({ json: input }, bearer(accessToken)));
 }
 
 /**
@@ -105,17 +93,14 @@ export async function loginSecondStep(
   challengeToken: string,
   factor: SecondFactor,
 ): Promise<AuthSession> {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth.login['2fa'].$post({ json: { challengeToken, ...factor } }),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function listPasskeys(accessToken: string): Promise<Passkey[]> {
-  const res = await send(() => client.api.auth.passkeys.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return (await res.json()).items;
+  return (await sendJson(() => client.api.auth.passkeys.$get(undefined, bearer(accessToken))))
+    .items;
 }
 
 /** A failure of the browser's WebAuthn prompt (cancelled, timed out, not supported). */
@@ -142,29 +127,24 @@ export async function addPasskey(accessToken: string, name?: string): Promise<Pa
   if (!optionsRes.ok) throw await problemFrom(optionsRes);
   const optionsJSON = await optionsRes.json();
   const response: RegistrationResponseJSON = await prompt(() => startRegistration({ optionsJSON }));
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth.passkeys.register.verify.$post(
       { json: { response, ...(name ? { name } : {}) } },
       bearer(accessToken),
     ),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function renamePasskey(accessToken: string, id: string, name: string) {
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth.passkeys[':id'].$patch({ param: { id }, json: { name } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 export async function removePasskey(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
+  await sendOk(() =>
     client.api.auth.passkeys[':id'].$delete({ param: { id } }, bearer(accessToken)),
   );
-  if (!res.ok) throw await problemFrom(res);
 }
 
 /** Signs in with a passkey the browser holds for this site (the server sets the cookie). */
@@ -175,11 +155,9 @@ export async function passkeyLogin(): Promise<AuthSession> {
   const response: AuthenticationResponseJSON = await prompt(() =>
     startAuthentication({ optionsJSON: options }),
   );
-  const res = await send(() =>
+  return await sendJson(() =>
     client.api.auth.passkeys.login.verify.$post({ json: { challengeId, response } }),
   );
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
 }
 
 /** Cancels a pending browser passkey prompt (when the page goes away). */

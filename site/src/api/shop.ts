@@ -10,7 +10,7 @@ import type { PromoCode } from '../../../functions/commerce/promo-service';
 import type { Review } from '../../../functions/commerce/reviews';
 import type { Locale, ProductKind } from '../../../functions/commerce/schemas';
 import type { WishlistItem } from '../../../functions/commerce/wishlist';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendOk } from './client';
 
 /** Response shapes come from the API's own types, so the two cannot drift apart. */
 export type {
@@ -54,20 +54,6 @@ export const PAGE_SIZE = 12;
 /** Optional bearer: anonymous visitors call the public and cookie-cart endpoints without one. */
 const auth = (token: string | null) => (token ? bearer(token) : undefined);
 
-async function ok<
-  R extends {
-    ok: boolean;
-    status: number;
-    statusText: string;
-    headers: Headers;
-    text(): Promise<string>;
-  },
->(request: () => Promise<R>): Promise<R> {
-  const res = await send(request);
-  if (!res.ok) throw await problemFrom(res);
-  return res;
-}
-
 // Catalog
 
 export interface ProductFilters {
@@ -99,20 +85,20 @@ export async function listProducts(
   locale: Locale,
 ): Promise<Page<Product>> {
   const query = productQuery(filters, locale);
-  const res = await ok(() => client.api.products.$get({ query }));
+  const res = await sendOk(() => client.api.products.$get({ query }));
   return await res.json();
 }
 
 /** One product on sale, by slug. */
 export async function getProduct(slug: string, locale: Locale): Promise<Product> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.products[':slug'].$get({ param: { slug }, query: { locale } }),
   );
   return await res.json();
 }
 
 export async function listCategories(locale: Locale): Promise<Category[]> {
-  const res = await ok(() => client.api['product-categories'].$get({ query: { locale } }));
+  const res = await sendOk(() => client.api['product-categories'].$get({ query: { locale } }));
   return (await res.json()).items;
 }
 
@@ -131,7 +117,7 @@ export async function listReviews(
   productId: string,
   page = 1,
 ): Promise<ReviewPage> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.products[':id'].reviews.$get(
       { param: { id: productId }, query: { page: String(page), limit: '10' } },
       auth(token),
@@ -145,7 +131,7 @@ export async function createReview(
   productId: string,
   input: { rating: number; text?: string },
 ): Promise<Review> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.products[':id'].reviews.$post(
       { param: { id: productId }, json: input },
       bearer(token),
@@ -159,7 +145,7 @@ export async function updateReview(
   id: string,
   input: { rating?: number; text?: string },
 ): Promise<Review> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.reviews[':id'].$patch({ param: { id }, json: input }, bearer(token)),
   );
   return await res.json();
@@ -168,7 +154,7 @@ export async function updateReview(
 // Wishlist
 
 export async function getWishlist(token: string, locale: Locale): Promise<WishlistItem[]> {
-  const res = await ok(() => client.api.wishlist.$get({ query: { locale } }, bearer(token)));
+  const res = await sendOk(() => client.api.wishlist.$get({ query: { locale } }, bearer(token)));
   return (await res.json()).items;
 }
 
@@ -178,7 +164,7 @@ export async function setWishlisted(
   wanted: boolean,
 ): Promise<void> {
   const route = client.api.wishlist[':productId'];
-  await ok(() =>
+  await sendOk(() =>
     wanted
       ? route.$put({ param: { productId } }, bearer(token))
       : route.$delete({ param: { productId } }, bearer(token)),
@@ -186,7 +172,7 @@ export async function setWishlisted(
 }
 
 export async function isWishlisted(token: string, productId: string): Promise<boolean> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.wishlist[':productId'].$get({ param: { productId } }, bearer(token)),
   );
   return (await res.json()).inWishlist;
@@ -195,7 +181,7 @@ export async function isWishlisted(token: string, productId: string): Promise<bo
 // Cart: the signed-in user's (token), else the anonymous visitor's cookie cart (null).
 
 export async function getCart(token: string | null, locale: Locale): Promise<CartView> {
-  const res = await ok(() => client.api.cart.$get({ query: { locale } }, auth(token)));
+  const res = await sendOk(() => client.api.cart.$get({ query: { locale } }, auth(token)));
   return await res.json();
 }
 
@@ -205,7 +191,7 @@ export async function addToCart(
   quantity: number,
   locale: Locale,
 ): Promise<CartView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.cart.items.$post({ query: { locale }, json: { productId, quantity } }, auth(token)),
   );
   return await res.json();
@@ -218,7 +204,7 @@ export async function setCartQuantity(
   quantity: number,
   locale: Locale,
 ): Promise<CartView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.cart.items[':productId'].$patch(
       { param: { productId }, query: { locale }, json: { quantity } },
       auth(token),
@@ -232,7 +218,7 @@ export async function removeCartLine(
   productId: string,
   locale: Locale,
 ): Promise<CartView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.cart.items[':productId'].$delete(
       { param: { productId }, query: { locale } },
       auth(token),
@@ -242,7 +228,7 @@ export async function removeCartLine(
 }
 
 export async function clearCart(token: string | null): Promise<void> {
-  await ok(() => client.api.cart.$delete(undefined, auth(token)));
+  await sendOk(() => client.api.cart.$delete(undefined, auth(token)));
 }
 
 /** Moves the anonymous cookie cart (if any) into the signed-in user's cart. */
@@ -250,7 +236,7 @@ export async function mergeCart(
   token: string,
   locale: Locale,
 ): Promise<CartView & { merged: number }> {
-  const res = await ok(() => client.api.cart.merge.$post({ query: { locale } }, bearer(token)));
+  const res = await sendOk(() => client.api.cart.merge.$post({ query: { locale } }, bearer(token)));
   return await res.json();
 }
 
@@ -260,7 +246,7 @@ export async function previewPromo(
   code: string,
   locale: Locale,
 ): Promise<CartView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.cart.promo.$post({ query: { locale }, json: { code } }, auth(token)),
   );
   return await res.json();
@@ -274,7 +260,7 @@ export async function checkout(
   request: CheckoutRequest,
   idempotencyKey: string,
 ): Promise<CheckoutResult> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.checkout.$post(
       { json: request, header: { 'idempotency-key': idempotencyKey } },
       bearer(token),
@@ -284,26 +270,26 @@ export async function checkout(
 }
 
 export async function capturePaypal(token: string, orderId: string): Promise<OrderView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.checkout.paypal.capture.$post({ json: { orderId } }, bearer(token)),
   );
   return (await res.json()).order;
 }
 
 export async function listOrders(token: string, page = 1): Promise<OrderPage> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.orders.$get({ query: { page: String(page), limit: '20' } }, bearer(token)),
   );
   return await res.json();
 }
 
 export async function getOrder(token: string, id: string): Promise<OrderView> {
-  const res = await ok(() => client.api.orders[':id'].$get({ param: { id } }, bearer(token)));
+  const res = await sendOk(() => client.api.orders[':id'].$get({ param: { id } }, bearer(token)));
   return await res.json();
 }
 
 export async function cancelOrder(token: string, id: string): Promise<OrderView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.orders[':id'].cancel.$post({ param: { id } }, bearer(token)),
   );
   return await res.json();
@@ -311,7 +297,7 @@ export async function cancelOrder(token: string, id: string): Promise<OrderView>
 
 /** A file behind the access token (an invoice PDF, a CSV export), fetched as a blob. */
 export async function fetchFile(token: string, url: string): Promise<Blob> {
-  const res = await ok(() => fetch(url, { headers: { Authorization: `Bearer ${token}` } }));
+  const res = await sendOk(() => fetch(url, { headers: { Authorization: `Bearer ${token}` } }));
   return await res.blob();
 }
 
@@ -332,12 +318,12 @@ export interface PlanOffer {
 }
 
 export async function listPlans(locale: Locale): Promise<PlanOffer[]> {
-  const res = await ok(() => client.api.plans.$get({ query: { locale } }));
+  const res = await sendOk(() => client.api.plans.$get({ query: { locale } }));
   return (await res.json()).plans;
 }
 
 export async function mySubscription(token: string) {
-  const res = await ok(() => client.api.plans.subscription.$get(undefined, bearer(token)));
+  const res = await sendOk(() => client.api.plans.subscription.$get(undefined, bearer(token)));
   return await res.json();
 }
 
@@ -348,7 +334,7 @@ export async function subscribe(
   interval: 'month' | 'year',
   idempotencyKey: string,
 ): Promise<{ redirectUrl: string; sessionId: string }> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.plans.subscribe.$post(
       { json: { plan, interval }, header: { 'idempotency-key': idempotencyKey } },
       bearer(token),
@@ -358,7 +344,7 @@ export async function subscribe(
 }
 
 export async function cancelSubscription(token: string) {
-  const res = await ok(() => client.api.plans.cancel.$post(undefined, bearer(token)));
+  const res = await sendOk(() => client.api.plans.cancel.$post(undefined, bearer(token)));
   return await res.json();
 }
 
@@ -372,7 +358,7 @@ export async function adminListProducts(
   locale: Locale,
 ): Promise<Page<AdminProduct>> {
   const query = { ...productQuery(filters, locale), status: filters.status ?? 'all', limit: '50' };
-  const res = await ok(() => client.api.admin.products.$get({ query }, bearer(token)));
+  const res = await sendOk(() => client.api.admin.products.$get({ query }, bearer(token)));
   return await res.json();
 }
 
@@ -400,7 +386,7 @@ export async function adminCreateProduct(
   token: string,
   input: ProductInput,
 ): Promise<AdminProduct> {
-  const res = await ok(() => client.api.admin.products.$post({ json: input }, bearer(token)));
+  const res = await sendOk(() => client.api.admin.products.$post({ json: input }, bearer(token)));
   return await res.json();
 }
 
@@ -409,7 +395,7 @@ export async function adminUpdateProduct(
   id: string,
   patch: Partial<ProductInput>,
 ): Promise<AdminProduct> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.admin.products[':id'].$patch({ param: { id }, json: patch }, bearer(token)),
   );
   return await res.json();
@@ -421,7 +407,7 @@ export async function adminUploadProductImage(
   productId: string,
   file: Blob,
 ): Promise<{ imageUrls: string[] }> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     fetch(`/api/admin/products/${encodeURIComponent(productId)}/images`, {
       method: 'PUT',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': file.type },
@@ -436,7 +422,7 @@ export async function adminDeleteProductImage(
   productId: string,
   imageId: string,
 ): Promise<void> {
-  await ok(() =>
+  await sendOk(() =>
     client.api.admin.products[':id'].images[':imageId'].$delete(
       { param: { id: productId, imageId } },
       bearer(token),
@@ -462,12 +448,14 @@ export interface PromoInput {
 }
 
 export async function adminListPromos(token: string): Promise<PromoCode[]> {
-  const res = await ok(() => client.api.admin['promo-codes'].$get(undefined, bearer(token)));
+  const res = await sendOk(() => client.api.admin['promo-codes'].$get(undefined, bearer(token)));
   return (await res.json()).items;
 }
 
 export async function adminCreatePromo(token: string, input: PromoInput): Promise<PromoCode> {
-  const res = await ok(() => client.api.admin['promo-codes'].$post({ json: input }, bearer(token)));
+  const res = await sendOk(() =>
+    client.api.admin['promo-codes'].$post({ json: input }, bearer(token)),
+  );
   return await res.json();
 }
 
@@ -476,18 +464,20 @@ export async function adminUpdatePromo(
   id: string,
   patch: Partial<PromoInput>,
 ): Promise<PromoCode> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.admin['promo-codes'][':id'].$patch({ param: { id }, json: patch }, bearer(token)),
   );
   return await res.json();
 }
 
 export async function adminDeletePromo(token: string, id: string): Promise<void> {
-  await ok(() => client.api.admin['promo-codes'][':id'].$delete({ param: { id } }, bearer(token)));
+  await sendOk(() =>
+    client.api.admin['promo-codes'][':id'].$delete({ param: { id } }, bearer(token)),
+  );
 }
 
 export async function adminPromoStats(token: string, id: string) {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.admin['promo-codes'][':id'].stats.$get({ param: { id } }, bearer(token)),
   );
   return await res.json();
@@ -514,7 +504,7 @@ function orderQuery(filters: OrderFilters): Record<string, string> {
 
 export async function adminListOrders(token: string, filters: OrderFilters) {
   const query = { ...orderQuery(filters), page: String(filters.page ?? 1), limit: '20' };
-  const res = await ok(() => client.api.admin.orders.$get({ query }, bearer(token)));
+  const res = await sendOk(() => client.api.admin.orders.$get({ query }, bearer(token)));
   return await res.json();
 }
 
@@ -525,12 +515,14 @@ export function adminOrdersCsvUrl(filters: OrderFilters): string {
 }
 
 export async function adminGetOrder(token: string, id: string): Promise<OrderView> {
-  const res = await ok(() => client.api.admin.orders[':id'].$get({ param: { id } }, bearer(token)));
+  const res = await sendOk(() =>
+    client.api.admin.orders[':id'].$get({ param: { id } }, bearer(token)),
+  );
   return await res.json();
 }
 
 export async function adminConfirmTransfer(token: string, id: string): Promise<OrderView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.admin.orders[':id']['confirm-transfer'].$post({ param: { id } }, bearer(token)),
   );
   return await res.json();
@@ -543,7 +535,7 @@ export async function adminRefund(
   input: { amountMinor?: number; reason: string },
   idempotencyKey: string,
 ): Promise<OrderView> {
-  const res = await ok(() =>
+  const res = await sendOk(() =>
     client.api.admin.orders[':id'].refund.$post(
       { param: { id }, json: input, header: { 'idempotency-key': idempotencyKey } },
       bearer(token),

@@ -1,5 +1,5 @@
 import type { TokenSummary } from '../../../functions/developer/tokens';
-import { bearer, client, problemFrom, send } from './client';
+import { bearer, client, sendJson, sendOk } from './client';
 
 export type ApiToken = TokenSummary;
 /** A token as created: the only time the secret itself is returned. */
@@ -9,9 +9,7 @@ export type CreatedApiToken = TokenSummary & { token: string };
 export async function listTokens(
   accessToken: string,
 ): Promise<{ items: ApiToken[]; limit: number }> {
-  const res = await send(() => client.api.tokens.$get(undefined, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.tokens.$get(undefined, bearer(accessToken)));
 }
 
 /** Creates a token; the answer carries the token once. */
@@ -19,15 +17,10 @@ export async function createToken(
   accessToken: string,
   input: { name: string; expiresInDays?: number },
 ): Promise<CreatedApiToken> {
-  const res = await send(() => client.api.tokens.$post({ json: input }, bearer(accessToken)));
-  if (!res.ok) throw await problemFrom(res);
-  return await res.json();
+  return await sendJson(() => client.api.tokens.$post({ json: input }, bearer(accessToken)));
 }
 
 /** Revokes a token at once. */
 export async function revokeToken(accessToken: string, id: string): Promise<void> {
-  const res = await send(() =>
-    client.api.tokens[':id'].$delete({ param: { id } }, bearer(accessToken)),
-  );
-  if (!res.ok) throw await problemFrom(res);
+  await sendOk(() => client.api.tokens[':id'].$delete({ param: { id } }, bearer(accessToken)));
 }

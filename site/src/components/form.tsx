@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { useI18n } from '../i18n';
+import { Field as KitField } from '../ui/field';
+import { usePageTitle } from '../ui/hooks';
 
 /** The last segment of a field path: `email`, `body.email` and `/email` all name `email`. */
 function fieldName(path: string): string {
@@ -72,54 +74,9 @@ interface FieldProps {
   children?: ComponentChildren;
 }
 
-/** A labelled input with its hint and error, wired together for assistive technology. */
-export function Field({
-  id,
-  label,
-  type,
-  value,
-  onValue,
-  error,
-  hint,
-  children,
-  ...rest
-}: FieldProps) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
-  const attributes = {
-    ...rest,
-    id,
-    name: id,
-    value,
-    onInput: (event: { currentTarget: HTMLInputElement }) => onValue(event.currentTarget.value),
-    'aria-invalid': error ? true : undefined,
-    'aria-describedby': describedBy || undefined,
-  };
-  // Preact types an input's attributes by its literal `type`, so each type is spelled out.
-  const control =
-    type === 'email' ? (
-      <input type="email" {...attributes} />
-    ) : type === 'password' ? (
-      <input type="password" {...attributes} />
-    ) : (
-      <input type="text" {...attributes} />
-    );
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {control}
-      {hint && (
-        <p class="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {children}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
+/** A labelled input with its hint and error: the kit's `Field` with this module's `type` prop. */
+export function Field({ type, ...rest }: FieldProps) {
+  return <KitField kind={type} {...rest} />;
 }
 
 /** What a form's input needs from `useApiForm`: its id (also its field name), value and error. */
@@ -227,9 +184,7 @@ export function AuthCard<F extends string>({
 }: AuthCardProps<F>) {
   const { t } = useI18n();
   const title = t(`auth.${page}.title`);
-  useEffect(() => {
-    document.title = `${title} · WeBox`;
-  }, [title]);
+  usePageTitle(title);
   return (
     <section class="auth-card" aria-labelledby={`${page}-title`}>
       <h1 id={`${page}-title`} tabIndex={-1}>

@@ -62,6 +62,7 @@ export const developerEn = {
   'tokens.actions': 'Actions',
   'tokens.revoke': 'Revoke',
   'tokens.revokeNamed': 'Revoke {name}',
+  'tokens.revokeQuestion': 'Revoke “{name}”? Apps that use it stop working.',
   'tokens.revoked': 'Token “{name}” revoked: it no longer works.',
   'tokens.howto.title': 'Using a token',
   'tokens.howto.intro':
@@ -83,6 +84,7 @@ export const developerEn = {
   'keys.testing': 'Testing…',
   'keys.delete': 'Delete',
   'keys.deleted': 'Your {provider} key was deleted.',
+  'keys.deleteQuestion': 'Delete your {provider} key?',
   'keys.neverTested': 'Not tested yet.',
   'keys.lastTestOk': 'Worked when tested on {when}.',
   'keys.lastTestFailed': 'Failed when tested on {when}.',
@@ -156,6 +158,8 @@ export const developerFr: Record<DeveloperMessageKey, string> = {
   'tokens.actions': 'Actions',
   'tokens.revoke': 'Révoquer',
   'tokens.revokeNamed': 'Révoquer {name}',
+  'tokens.revokeQuestion':
+    'Révoquer « {name} » ? Les applications qui l’utilisent cesseront de fonctionner.',
   'tokens.revoked': 'Jeton « {name} » révoqué : il ne fonctionne plus.',
   'tokens.howto.title': 'Utiliser un jeton',
   'tokens.howto.intro':
@@ -178,6 +182,7 @@ export const developerFr: Record<DeveloperMessageKey, string> = {
   'keys.testing': 'Test…',
   'keys.delete': 'Supprimer',
   'keys.deleted': 'Votre clé {provider} a été supprimée.',
+  'keys.deleteQuestion': 'Supprimer votre clé {provider} ?',
   'keys.neverTested': 'Pas encore testée.',
   'keys.lastTestOk': 'Fonctionnait lors du test du {when}.',
   'keys.lastTestFailed': 'Échec lors du test du {when}.',

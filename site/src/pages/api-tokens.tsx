@@ -1,27 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { factorFrom, reauthenticate } from '../api/security';
-import {
-  type ApiToken,
-  type CreatedApiToken,
-  createToken,
-  listTokens,
-  revokeToken,
-} from '../api/tokens';
+import { type CreatedApiToken, createToken, listTokens, revokeToken } from '../api/tokens';
 import { authed } from '../auth';
-import { Field, ProblemAlert, splitFieldErrors } from '../components/form';
+import { asksForCode, useAction } from '../components/account/action';
+import { Notice } from '../components/account/notice';
+import { ProblemAlert, splitFieldErrors } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { ConfirmAction, DataTable, Field, formatDate, usePageTitle, useResource } from '../ui';
 
 const EXPIRY_CHOICES = ['', '30', '90', '365'] as const;
-
-/** Whether the API refused a re-authentication for want of a second factor. */
-function asksForCode(error: unknown): boolean {
-  return (
-    error instanceof ApiProblem &&
-    (error.problem.errors ?? []).some((issue) => issue.path === 'body.code')
-  );
-}
+type Expiry = (typeof EXPIRY_CHOICES)[number];
 
 /** The new token, shown this once, with a copy button and the warning that goes with it. */
 function NewToken({ created, onDone }: { created: CreatedApiToken; onDone(): void }) {
@@ -30,9 +20,7 @@ function NewToken({ created, onDone }: { created: CreatedApiToken; onDone(): voi
   return (
     <section class="card new-token" aria-labelledby="new-token-title">
       <h2 id="new-token-title">{t('tokens.created.title', { name: created.name })}</h2>
-      <p class="alert alert-info" role="status">
-        {t('tokens.created.warning')}
-      </p>
+      <Notice>{t('tokens.created.warning')}</Notice>
       <div class="field">
         <label for="new-token-value">{t('tokens.created.label')}</label>
         <input
@@ -112,52 +100,21 @@ console.log(completion.choices[0].message.content);`;
 /** Personal API tokens for the OpenAI-compatible API: create (shown once), list, revoke. */
 export function ApiTokensPage() {
   const { t, lang } = useI18n();
-  const [tokens, setTokens] = useState<{ items: ApiToken[]; limit: number } | null>(null);
+  usePageTitle(t('area.apiTokens'));
+  const tokens = useResource(() => authed(listTokens), []);
   const [name, setName] = useState('');
-  const [expiry, setExpiry] = useState<(typeof EXPIRY_CHOICES)[number]>('90');
+  const [expiry, setExpiry] = useState<Expiry>('90');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [needsReauth, setNeedsReauth] = useState(false);
   const [needsCode, setNeedsCode] = useState(false);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const action = useAction<'create' | 'revoke'>();
+  const problem = action.problem ?? tokens.problem;
   const { byField, other } = splitFieldErrors(problem, ['name', 'expiresInDays']);
 
-  useEffect(() => {
-    document.title = `${t('area.apiTokens')} · WeBox`;
-  }, [t]);
-
-  async function load() {
-    try {
-      setTokens(await authed(listTokens));
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
-
-  async function run(kind: string, action: () => Promise<void>) {
-    setBusy(kind);
-    setProblem(null);
-    setMessage(null);
-    try {
-      await action();
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    } finally {
-      setBusy(null);
-    }
-  }
-
   function create() {
-    void run('create', async () => {
+    void action.run('create', async () => {
       const input = expiry
         ? { name: name.trim(), expiresInDays: Number(expiry) }
         : { name: name.trim() };
@@ -185,17 +142,13 @@ export function ApiTokensPage() {
       setCode('');
       setName('');
       setCreated(result);
-      await load();
+      await tokens.reload();
     });
   }
 
-  const when = (iso: string | null) =>
-    iso === null
-      ? t('tokens.never')
-      : new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
-          new Date(iso),
-        );
-  const active = tokens?.items.filter((item) => !item.expired).length ?? 0;
+  const when = (iso: string | null) => (iso === null ? t('tokens.never') : formatDate(iso, lang));
+  const items = tokens.data?.items ?? [];
+  const active = items.filter((item) => !item.expired).length;
 
   return (
     <div class="page">
@@ -205,11 +158,7 @@ export function ApiTokensPage() {
       <section class="card" aria-labelledby="token-create-title">
         <h2 id="token-create-title">{t('tokens.create.title')}</h2>
         {problem && <ProblemAlert problem={problem} other={other} />}
-        {needsReauth && (
-          <p class="alert alert-info" role="status">
-            {t('tokens.reauth')}
-          </p>
-        )}
+        {needsReauth && <Notice>{t('tokens.reauth')}</Notice>}
         <form
           class="toolbar"
           onSubmit={(event) => {
@@ -219,7 +168,6 @@ export function ApiTokensPage() {
         >
           <Field
             id="name"
-            type="text"
             label={t('tokens.name')}
             hint={t('tokens.nameHint')}
             value={name}
@@ -229,26 +177,22 @@ export function ApiTokensPage() {
             autocomplete="off"
             error={byField.name}
           />
-          <div class="field">
-            <label for="expiresInDays">{t('tokens.expiry')}</label>
-            <select
-              id="expiresInDays"
-              value={expiry}
-              onChange={(event) =>
-                setExpiry(event.currentTarget.value as (typeof EXPIRY_CHOICES)[number])
-              }
-            >
-              {EXPIRY_CHOICES.map((choice) => (
-                <option key={choice} value={choice}>
-                  {choice ? t('tokens.expiry.days', { days: choice }) : t('tokens.expiry.never')}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field<Expiry>
+            id="expiresInDays"
+            kind="select"
+            label={t('tokens.expiry')}
+            value={expiry}
+            onValue={setExpiry}
+            error={byField.expiresInDays}
+            options={EXPIRY_CHOICES.map((choice) => ({
+              value: choice,
+              label: choice ? t('tokens.expiry.days', { days: choice }) : t('tokens.expiry.never'),
+            }))}
+          />
           {needsReauth && (
             <Field
               id="reauth-password"
-              type="password"
+              kind="password"
               label={t('password.current')}
               value={password}
               onValue={setPassword}
@@ -259,7 +203,6 @@ export function ApiTokensPage() {
           {needsReauth && needsCode && (
             <Field
               id="reauth-code"
-              type="text"
               label={t('auth.twoFactor.code')}
               value={code}
               onValue={setCode}
@@ -271,77 +214,80 @@ export function ApiTokensPage() {
           <button
             type="submit"
             class="button button-primary button-inline"
-            disabled={busy !== null}
+            disabled={action.busy !== null}
           >
-            {busy === 'create' ? t('tokens.creating') : t('tokens.create')}
+            {action.busy === 'create' ? t('tokens.creating') : t('tokens.create')}
           </button>
         </form>
       </section>
 
       <section class="card" aria-labelledby="token-list-title">
         <h2 id="token-list-title">{t('tokens.list.title')}</h2>
-        {message && (
-          <p class="alert alert-info" role="status">
-            {message}
-          </p>
-        )}
-        {tokens === null ? (
+        <Notice>{action.message}</Notice>
+        {tokens.data === null ? (
           <p role="status">{t('app.loading')}</p>
-        ) : tokens.items.length === 0 ? (
-          <p class="muted">{t('tokens.list.empty')}</p>
         ) : (
           <>
-            <p class="muted">{t('tokens.list.count', { active, limit: tokens.limit })}</p>
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('tokens.name')}</th>
-                    <th scope="col">{t('tokens.prefix')}</th>
-                    <th scope="col">{t('tokens.createdAt')}</th>
-                    <th scope="col">{t('tokens.lastUsed')}</th>
-                    <th scope="col">{t('tokens.expires')}</th>
-                    <th scope="col">{t('tokens.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {tokens.items.map((item) => (
-                    <tr key={item.id}>
-                      <td>{item.name}</td>
-                      <td>
-                        <code>{item.prefix}…</code>
-                      </td>
-                      <td>{when(item.createdAt)}</td>
-                      <td>{when(item.lastUsedAt)}</td>
-                      <td>
-                        {item.expired ? (
-                          <span class="badge badge-status-disabled">{t('tokens.expired')}</span>
-                        ) : (
-                          when(item.expiresAt)
-                        )}
-                      </td>
-                      <td>
-                        <button
-                          type="button"
-                          class="button button-danger"
-                          disabled={busy !== null}
-                          aria-label={t('tokens.revokeNamed', { name: item.name })}
-                          onClick={() =>
-                            void run(`revoke:${item.id}`, async () => {
-                              await authed((token) => revokeToken(token, item.id));
-                              setMessage(t('tokens.revoked', { name: item.name }));
-                              await load();
-                            })
-                          }
-                        >
-                          {t('tokens.revoke')}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            {items.length > 0 && (
+              <p class="muted">{t('tokens.list.count', { active, limit: tokens.data.limit })}</p>
+            )}
+            <DataTable
+              caption={t('tokens.list.title')}
+              hideCaption
+              rows={items}
+              rowKey={(item) => item.id}
+              empty={t('tokens.list.empty')}
+              columns={[
+                {
+                  key: 'name',
+                  header: t('tokens.name'),
+                  cell: (item) => item.name,
+                  rowHeader: true,
+                },
+                {
+                  key: 'prefix',
+                  header: t('tokens.prefix'),
+                  cell: (item) => <code>{item.prefix}…</code>,
+                },
+                {
+                  key: 'created',
+                  header: t('tokens.createdAt'),
+                  cell: (item) => when(item.createdAt),
+                  sort: (a, b) => a.createdAt.localeCompare(b.createdAt),
+                },
+                {
+                  key: 'lastUsed',
+                  header: t('tokens.lastUsed'),
+                  cell: (item) => when(item.lastUsedAt),
+                },
+                {
+                  key: 'expires',
+                  header: t('tokens.expires'),
+                  cell: (item) =>
+                    item.expired ? (
+                      <span class="badge badge-status-disabled">{t('tokens.expired')}</span>
+                    ) : (
+                      when(item.expiresAt)
+                    ),
+                },
+              ]}
+              actions={(item) => (
+                <ConfirmAction
+                  label={t('tokens.revoke')}
+                  ariaLabel={t('tokens.revokeNamed', { name: item.name })}
+                  question={t('tokens.revokeQuestion', { name: item.name })}
+                  confirmLabel={t('tokens.revoke')}
+                  disabled={action.busy !== null}
+                  onConfirm={() =>
+                    void action.run('revoke', async () => {
+                      await authed((token) => revokeToken(token, item.id));
+                      await tokens.reload();
+                      return t('tokens.revoked', { name: item.name });
+                    })
+                  }
+                />
+              )}
+            />
           </>
         )}
       </section>

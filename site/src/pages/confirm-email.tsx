@@ -1,16 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiProblem, me } from '../api/client';
 import { confirmEmailChange } from '../api/profile';
 import { authed, updateUser, useSession } from '../auth';
-import { ProblemAlert } from '../components/form';
+import { OutcomeCard, type TokenOutcome } from '../components/account/outcome';
 import { useI18n } from '../i18n';
-import { Link, useLocation } from '../router';
-
-type Outcome =
-  | { status: 'ready' }
-  | { status: 'pending' }
-  | { status: 'done'; email: string }
-  | { status: 'failed'; problem: ApiProblem };
+import { useLocation } from '../router';
 
 /**
  * Opened from the link mailed to a new address. The change waits for a click, so a mail
@@ -22,7 +16,7 @@ export function ConfirmEmailPage() {
   const session = useSession();
   const signedIn = session.status === 'signed-in';
   const token = new URLSearchParams(search).get('token') ?? '';
-  const [outcome, setOutcome] = useState<Outcome>({ status: 'ready' });
+  const [outcome, setOutcome] = useState<TokenOutcome>({ status: 'ready' });
 
   const title =
     outcome.status === 'done'
@@ -30,10 +24,6 @@ export function ConfirmEmailPage() {
       : outcome.status === 'failed'
         ? t('confirmEmail.failedTitle')
         : t('confirmEmail.title');
-  useEffect(() => {
-    document.title = `${title} · WeBox`;
-  }, [title]);
-
   async function confirm() {
     setOutcome({ status: 'pending' });
     try {
@@ -50,34 +40,22 @@ export function ConfirmEmailPage() {
   }
 
   return (
-    <section class="auth-card" aria-labelledby="confirm-email-title">
-      <h1 id="confirm-email-title" tabIndex={-1}>
-        {title}
-      </h1>
-      {(outcome.status === 'ready' || outcome.status === 'pending') && (
-        <>
-          <p>{t('confirmEmail.intro')}</p>
-          <button
-            type="button"
-            class="button button-primary"
-            disabled={outcome.status === 'pending' || !token}
-            onClick={() => void confirm()}
-          >
-            {outcome.status === 'pending' ? t('confirmEmail.pending') : t('confirmEmail.submit')}
-          </button>
-        </>
-      )}
-      {outcome.status === 'done' && (
-        <p class="alert alert-info" role="status">
-          {t('confirmEmail.done', { email: outcome.email })}
-        </p>
-      )}
-      {outcome.status === 'failed' && <ProblemAlert problem={outcome.problem} other={[]} />}
-      {(outcome.status === 'done' || outcome.status === 'failed') && (
-        <Link href={signedIn ? '/profile' : '/login'} class="button button-primary">
-          {t('confirmEmail.continue')}
-        </Link>
-      )}
-    </section>
+    <OutcomeCard
+      id="confirm-email-title"
+      title={title}
+      outcome={outcome}
+      doneText={(email) => t('confirmEmail.done', { email })}
+      next={{ href: signedIn ? '/profile' : '/login', label: t('confirmEmail.continue') }}
+    >
+      <p>{t('confirmEmail.intro')}</p>
+      <button
+        type="button"
+        class="button button-primary"
+        disabled={outcome.status === 'pending' || !token}
+        onClick={() => void confirm()}
+      >
+        {outcome.status === 'pending' ? t('confirmEmail.pending') : t('confirmEmail.submit')}
+      </button>
+    </OutcomeCard>
   );
 }

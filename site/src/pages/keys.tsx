@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
-import { ApiProblem } from '../api/client';
+import { useState } from 'preact/hooks';
 import {
   type AiKey,
   deleteKey,
@@ -11,8 +10,11 @@ import {
   testKey,
 } from '../api/profile';
 import { authed } from '../auth';
-import { Field, ProblemAlert, splitFieldErrors } from '../components/form';
+import { useAction } from '../components/account/action';
+import { Notice } from '../components/account/notice';
+import { ProblemAlert, splitFieldErrors } from '../components/form';
 import { useI18n } from '../i18n';
+import { ConfirmAction, Field, formatDate, usePageTitle, useResource } from '../ui';
 
 const PROVIDER_NAME: Record<Provider, string> = {
   openai: 'OpenAI',
@@ -47,38 +49,26 @@ function ProviderCard({
   const name = PROVIDER_NAME[provider];
   const [apiKey, setApiKey] = useState('');
   const [label, setLabel] = useState('');
-  const [busy, setBusy] = useState<'save' | 'test' | 'delete' | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [result, setResult] = useState<KeyTestResult | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const action = useAction<'save' | 'test' | 'delete'>();
   const ids = { key: `${provider}-key`, label: `${provider}-label` };
-  const { byField, other } = splitFieldErrors(problem, ['apiKey', 'label']);
+  const { byField, other } = splitFieldErrors(action.problem, ['apiKey', 'label']);
+  const busy = action.busy;
 
-  async function run(kind: 'save' | 'test' | 'delete', action: () => Promise<void>) {
-    setBusy(kind);
-    setProblem(null);
-    setMessage(null);
+  function run(kind: 'save' | 'test' | 'delete', act: () => Promise<unknown>) {
     if (kind !== 'test') setResult(null);
-    try {
-      await action();
+    return action.run(kind, async () => {
+      const note = await act();
       await onChange();
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    } finally {
-      setBusy(null);
-    }
+      return note;
+    });
   }
 
-  const when = (iso: string) =>
-    new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
-      new Date(iso),
-    );
   const lastTest =
     saved?.lastTestedAt == null
       ? t('keys.neverTested')
       : t(saved.lastTestOk ? 'keys.lastTestOk' : 'keys.lastTestFailed', {
-          when: when(saved.lastTestedAt),
+          when: formatDate(saved.lastTestedAt, lang),
         });
 
   return (
@@ -96,12 +86,8 @@ function ProviderCard({
         )}
       </div>
       {saved && <p class="muted">{lastTest}</p>}
-      {problem && <ProblemAlert problem={problem} other={other} />}
-      {message && (
-        <p class="alert alert-info" role="status">
-          {message}
-        </p>
-      )}
+      {action.problem && <ProblemAlert problem={action.problem} other={other} />}
+      <Notice>{action.message}</Notice>
       {result && (
         <p class={`alert ${result.ok ? 'alert-info' : 'alert-error'}`} role="status">
           {testMessage(result, t)}
@@ -116,13 +102,13 @@ function ProviderCard({
             await authed((token) => saveKey(token, provider, input));
             setApiKey('');
             setLabel('');
-            setMessage(t('keys.saved', { provider: name }));
+            return t('keys.saved', { provider: name });
           });
         }}
       >
         <Field
           id={ids.key}
-          type="password"
+          kind="password"
           label={t('keys.apiKey', { provider: name })}
           value={apiKey}
           onValue={setApiKey}
@@ -133,7 +119,6 @@ function ProviderCard({
         />
         <Field
           id={ids.label}
-          type="text"
           label={t('keys.label')}
           value={label}
           onValue={setLabel}
@@ -158,19 +143,19 @@ function ProviderCard({
           >
             {busy === 'test' ? t('keys.testing') : t('keys.test')}
           </button>
-          <button
-            type="button"
-            class="button"
+          <ConfirmAction
+            label={t('keys.delete')}
+            question={t('keys.deleteQuestion', { provider: name })}
+            confirmLabel={t('keys.delete')}
+            danger={false}
             disabled={busy !== null}
-            onClick={() =>
+            onConfirm={() =>
               void run('delete', async () => {
                 await authed((token) => deleteKey(token, provider));
-                setMessage(t('keys.deleted', { provider: name }));
+                return t('keys.deleted', { provider: name });
               })
             }
-          >
-            {t('keys.delete')}
-          </button>
+          />
         </p>
       )}
     </section>
@@ -180,40 +165,23 @@ function ProviderCard({
 /** The user's own AI provider keys: add or replace, test, delete; only the last 4 are shown. */
 export function KeysPage() {
   const { t } = useI18n();
-  const [keys, setKeys] = useState<AiKey[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('area.keys')} · WeBox`;
-  }, [t]);
-
-  async function load() {
-    try {
-      setKeys(await authed(listKeys));
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
+  usePageTitle(t('area.keys'));
+  const keys = useResource(() => authed(listKeys), []);
 
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t('area.keys')}</h1>
       <p class="muted">{t('keys.intro')}</p>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {keys === null ? (
+      {keys.problem && <ProblemAlert problem={keys.problem} other={[]} />}
+      {keys.data === null ? (
         <p role="status">{t('app.loading')}</p>
       ) : (
         PROVIDERS.map((provider) => (
           <ProviderCard
             key={provider}
             provider={provider}
-            saved={keys.find((key) => key.provider === provider)}
-            onChange={load}
+            saved={keys.data?.find((key) => key.provider === provider)}
+            onChange={keys.reload}
           />
         ))
       )}

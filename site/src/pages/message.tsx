@@ -1,13 +1,11 @@
-import { useEffect } from 'preact/hooks';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
+import { usePageTitle } from '../ui';
 
 /** A page that only explains something: not found, access denied. */
 export function MessagePage({ title, body }: { title: MessageKey; body: MessageKey }) {
   const { t } = useI18n();
-  useEffect(() => {
-    document.title = `${t(title)} · WeBox`;
-  }, [t, title]);
+  usePageTitle(t(title));
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t(title)}</h1>

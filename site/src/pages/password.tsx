@@ -3,17 +3,12 @@ import { changePassword } from '../api/account';
 import { ApiProblem } from '../api/client';
 import { factorFrom, reauthenticate, twoFactorStatus } from '../api/security';
 import { authed, authedConfirm } from '../auth';
-import { Field, ProblemAlert, useApiForm } from '../components/form';
+import { asksForCode } from '../components/account/action';
+import { Notice } from '../components/account/notice';
+import { ProblemAlert, useApiForm } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-
-/** Whether the API refused a re-authentication for want of a second factor. */
-function asksForCode(error: unknown): boolean {
-  return (
-    error instanceof ApiProblem &&
-    (error.problem.errors ?? []).some((issue) => issue.path === 'body.code')
-  );
-}
+import { Field, usePageTitle } from '../ui';
 
 /**
  * Changes the password. The API wants a recent sign-in; when it asks (REAUTH_REQUIRED), the
@@ -65,31 +60,25 @@ export function PasswordPage() {
     );
   }, []);
 
-  useEffect(() => {
-    document.title = `${t('password.title')} · WeBox`;
-  }, [t]);
+  usePageTitle(t('password.title'));
 
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t('password.title')}</h1>
       <section class="card narrow">
         {form.problem && <ProblemAlert problem={form.problem} other={form.other} />}
-        {done && (
-          <p class="alert alert-info" role="status">
-            {done}
-          </p>
-        )}
+        <Notice>{done}</Notice>
         <form onSubmit={form.onSubmit}>
           <Field
             {...form.field('currentPassword')}
-            type="password"
+            kind="password"
             label={t('password.current')}
             autocomplete="current-password"
             required
           />
           <Field
             {...form.field('newPassword')}
-            type="password"
+            kind="password"
             label={t('password.new')}
             autocomplete="new-password"
             minLength={10}
@@ -99,7 +88,6 @@ export function PasswordPage() {
           {needsCode && (
             <Field
               {...form.field('code')}
-              type="text"
               label={t('auth.twoFactor.code')}
               hint={t('auth.twoFactor.hint')}
               autocomplete="one-time-code"

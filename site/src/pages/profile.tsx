@@ -15,10 +15,13 @@ import {
   uploadAvatar,
 } from '../api/profile';
 import { authed, updateUser } from '../auth';
-import { Field, ProblemAlert, splitFieldErrors } from '../components/form';
+import { localProblem, useAction } from '../components/account/action';
+import { Notice } from '../components/account/notice';
+import { ProblemAlert, splitFieldErrors } from '../components/form';
 import { type Lang, type MessageKey, setLang, useI18n } from '../i18n';
 import { Link } from '../router';
 import { applyThemePreference } from '../theme';
+import { attempt, Field, formatDate, usePageTitle, useResource } from '../ui';
 
 const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
@@ -30,67 +33,37 @@ const NOTIFICATION_LABEL: Record<NotificationKey, MessageKey> = {
   'push.jobs': 'profile.notify.push.jobs',
 };
 
-/** Runs an API call; a 401 has already sent the browser to /login, others are shown. */
-async function attempt<T>(
-  call: () => Promise<T>,
-  onProblem: (problem: ApiProblem) => void,
-): Promise<T | null> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof ApiProblem)) throw error;
-    if (error.status !== 401) onProblem(error);
-    return null;
-  }
-}
-
-function Status({ text }: { text: string | null }) {
-  if (!text) return null;
-  return (
-    <p class="alert alert-info" role="status">
-      {text}
-    </p>
-  );
-}
-
 function DetailsForm({ profile, onSaved }: { profile: Profile; onSaved(p: Profile): void }) {
   const { t } = useI18n();
   const [name, setName] = useState(profile.name);
   const [locale, setLocale] = useState<Lang>(profile.locale);
   const [theme, setThemeChoice] = useState<Theme>(profile.theme);
   const [prefs, setPrefs] = useState(profile.notificationPrefs);
-  const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
-  const { byField, other } = splitFieldErrors(problem, ['name']);
+  const action = useAction();
+  const pending = action.busy !== null;
+  const { byField, other } = splitFieldErrors(action.problem, ['name']);
 
-  async function onSubmit(event: SubmitEvent) {
+  function onSubmit(event: SubmitEvent) {
     event.preventDefault();
-    setPending(true);
-    setProblem(null);
-    setSaved(null);
-    const updated = await attempt(
-      () =>
-        authed((token) => updateProfile(token, { name, locale, theme, notificationPrefs: prefs })),
-      setProblem,
-    );
-    setPending(false);
-    if (!updated) return;
-    setLang(updated.locale);
-    applyThemePreference(updated.theme);
-    onSaved(updated);
-    setSaved(t('profile.saved'));
+    void action.run('save', async () => {
+      const updated = await authed((token) =>
+        updateProfile(token, { name, locale, theme, notificationPrefs: prefs }),
+      );
+      setLang(updated.locale);
+      applyThemePreference(updated.theme);
+      onSaved(updated);
+      return t('profile.saved');
+    });
   }
 
   return (
     <section class="card" aria-labelledby="details-title">
       <h2 id="details-title">{t('profile.details')}</h2>
-      {problem && <ProblemAlert problem={problem} other={other} />}
-      <Status text={saved} />
+      {action.problem && <ProblemAlert problem={action.problem} other={other} />}
+      <Notice>{action.message}</Notice>
       <form onSubmit={onSubmit} class="narrow">
         <Field
           id="name"
-          type="text"
           label={t('auth.name')}
           value={name}
           onValue={setName}
@@ -99,45 +72,40 @@ function DetailsForm({ profile, onSaved }: { profile: Profile; onSaved(p: Profil
           maxLength={100}
           error={byField.name}
         />
-        <div class="field">
-          <label for="locale">{t('lang.label')}</label>
-          <select
-            id="locale"
-            value={locale}
-            onChange={(event) => setLocale(event.currentTarget.value === 'en' ? 'en' : 'fr')}
-          >
-            <option value="fr">{t('lang.fr')}</option>
-            <option value="en">{t('lang.en')}</option>
-          </select>
-        </div>
-        <div class="field">
-          <label for="theme">{t('profile.theme')}</label>
-          <select
-            id="theme"
-            value={theme}
-            onChange={(event) => {
-              const value = event.currentTarget.value;
-              setThemeChoice(value === 'light' || value === 'dark' ? value : 'system');
-            }}
-          >
-            <option value="system">{t('profile.theme.system')}</option>
-            <option value="light">{t('profile.theme.light')}</option>
-            <option value="dark">{t('profile.theme.dark')}</option>
-          </select>
-        </div>
+        <Field<Lang>
+          id="locale"
+          kind="select"
+          label={t('lang.label')}
+          value={locale}
+          onValue={setLocale}
+          options={[
+            { value: 'fr', label: t('lang.fr') },
+            { value: 'en', label: t('lang.en') },
+          ]}
+        />
+        <Field<Theme>
+          id="theme"
+          kind="select"
+          label={t('profile.theme')}
+          value={theme}
+          onValue={setThemeChoice}
+          options={[
+            { value: 'system', label: t('profile.theme.system') },
+            { value: 'light', label: t('profile.theme.light') },
+            { value: 'dark', label: t('profile.theme.dark') },
+          ]}
+        />
         <fieldset class="checks">
           <legend>{t('profile.notifications')}</legend>
           {NOTIFICATION_KEYS.map((key) => (
-            <label key={key} class="field-check">
-              <input
-                type="checkbox"
-                checked={prefs[key]}
-                onChange={(event) =>
-                  setPrefs((previous) => ({ ...previous, [key]: event.currentTarget.checked }))
-                }
-              />
-              {t(NOTIFICATION_LABEL[key])}
-            </label>
+            <Field
+              key={key}
+              id={`notify-${key.replace('.', '-')}`}
+              kind="checkbox"
+              label={t(NOTIFICATION_LABEL[key])}
+              checked={prefs[key]}
+              onChecked={(checked) => setPrefs((previous) => ({ ...previous, [key]: checked }))}
+            />
           ))}
         </fieldset>
         <button type="submit" class="button button-primary" disabled={pending}>
@@ -168,9 +136,8 @@ function avatarProblem(problem: ApiProblem, t: (key: MessageKey) => string): Api
 function AvatarSection({ profile, onChanged }: { profile: Profile; onChanged(): Promise<void> }) {
   const { t } = useI18n();
   const [preview, setPreview] = useState<string | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const busy = action.busy !== null;
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -181,11 +148,12 @@ function AvatarSection({ profile, onChanged }: { profile: Profile; onChanged(): 
     }
     let objectUrl: string | null = null;
     let live = true;
-    void attempt(() => authed((token) => fetchAvatar(token, url)), setProblem).then((blob) => {
-      if (!blob || !live) return;
+    void attempt(async () => {
+      const blob = await authed((token) => fetchAvatar(token, url));
+      if (!live) return;
       objectUrl = URL.createObjectURL(blob);
       setPreview(objectUrl);
-    });
+    }, action.setProblem);
     return () => {
       live = false;
       if (objectUrl) URL.revokeObjectURL(objectUrl);
@@ -193,45 +161,41 @@ function AvatarSection({ profile, onChanged }: { profile: Profile; onChanged(): 
   }, [profile.avatarUrl]);
 
   async function upload(file: File) {
-    setProblem(null);
-    setMessage(null);
-    const local = (key: MessageKey) =>
-      new ApiProblem({ type: 'about:blank', title: t(key), status: 400, detail: t(key) });
+    action.setMessage(null);
     if (!AVATAR_TYPES.includes(file.type)) {
-      setProblem(local('profile.avatar.wrongType'));
+      action.setProblem(localProblem(t('profile.avatar.wrongType')));
       return;
     }
     if (file.size > AVATAR_MAX_BYTES) {
-      setProblem(local('profile.avatar.tooLarge'));
+      action.setProblem(localProblem(t('profile.avatar.tooLarge')));
       return;
     }
-    setBusy(true);
-    const done = await attempt(
-      () => authed((token) => uploadAvatar(token, file)),
-      (p) => setProblem(avatarProblem(p, t)),
-    );
-    setBusy(false);
-    if (input.current) input.current.value = '';
-    if (done === null) return;
-    await onChanged();
-    setMessage(t('profile.avatar.saved'));
+    await action.run('upload', async () => {
+      try {
+        await authed((token) => uploadAvatar(token, file));
+      } catch (error) {
+        throw error instanceof ApiProblem ? avatarProblem(error, t) : error;
+      } finally {
+        if (input.current) input.current.value = '';
+      }
+      await onChanged();
+      return t('profile.avatar.saved');
+    });
   }
 
-  async function remove() {
-    setProblem(null);
-    setBusy(true);
-    const done = await attempt(() => authed(deleteAvatar), setProblem);
-    setBusy(false);
-    if (done === null) return;
-    await onChanged();
-    setMessage(t('profile.avatar.removed'));
+  function remove() {
+    void action.run('remove', async () => {
+      await authed(deleteAvatar);
+      await onChanged();
+      return t('profile.avatar.removed');
+    });
   }
 
   return (
     <section class="card" aria-labelledby="avatar-title">
       <h2 id="avatar-title">{t('profile.avatar')}</h2>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      <Status text={message} />
+      {action.problem && <ProblemAlert problem={action.problem} other={[]} />}
+      <Notice>{action.message}</Notice>
       <div class="avatar-row">
         {preview ? (
           <img class="avatar-preview" src={preview} alt={t('profile.avatar.alt')} />
@@ -258,7 +222,7 @@ function AvatarSection({ profile, onChanged }: { profile: Profile; onChanged(): 
             {busy ? t('profile.avatar.uploading') : t('profile.avatar.hint')}
           </p>
           {profile.avatarUrl && (
-            <button type="button" class="button" disabled={busy} onClick={() => void remove()}>
+            <button type="button" class="button" disabled={busy} onClick={remove}>
               {t('profile.avatar.remove')}
             </button>
           )}
@@ -271,25 +235,18 @@ function AvatarSection({ profile, onChanged }: { profile: Profile; onChanged(): 
 function EmailSection({ profile }: { profile: Profile }) {
   const { t } = useI18n();
   const [newEmail, setNewEmail] = useState('');
-  const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [sentTo, setSentTo] = useState<string | null>(null);
-  const { byField, other } = splitFieldErrors(problem, ['newEmail']);
+  const action = useAction();
+  const pending = action.busy !== null;
+  const { byField, other } = splitFieldErrors(action.problem, ['newEmail']);
 
-  async function onSubmit(event: SubmitEvent) {
+  function onSubmit(event: SubmitEvent) {
     event.preventDefault();
-    setPending(true);
-    setProblem(null);
-    setSentTo(null);
     const address = newEmail.trim();
-    const done = await attempt(
-      () => authed((token) => requestEmailChange(token, address)),
-      setProblem,
-    );
-    setPending(false);
-    if (done === null) return;
-    setSentTo(address);
-    setNewEmail('');
+    void action.run('send', async () => {
+      await authed((token) => requestEmailChange(token, address));
+      setNewEmail('');
+      return t('profile.email.sent', { email: address });
+    });
   }
 
   return (
@@ -301,12 +258,12 @@ function EmailSection({ profile }: { profile: Profile }) {
           {profile.emailVerified ? t('profile.email.verified') : t('profile.email.unverified')}
         </span>
       </p>
-      {problem && <ProblemAlert problem={problem} other={other} />}
-      <Status text={sentTo ? t('profile.email.sent', { email: sentTo }) : null} />
+      {action.problem && <ProblemAlert problem={action.problem} other={other} />}
+      <Notice>{action.message}</Notice>
       <form onSubmit={onSubmit} class="narrow">
         <Field
           id="newEmail"
-          type="email"
+          kind="email"
           label={t('profile.email.new')}
           value={newEmail}
           onValue={setNewEmail}
@@ -325,12 +282,7 @@ function EmailSection({ profile }: { profile: Profile }) {
 
 function StatsSection({ stats }: { stats: ProfileStats }) {
   const { t, lang } = useI18n();
-  const date = (iso: string | null) =>
-    iso
-      ? new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
-          new Date(iso),
-        )
-      : t('profile.stats.never');
+  const date = (iso: string | null) => (iso ? formatDate(iso, lang) : t('profile.stats.never'));
   const facts: Array<[MessageKey, string | number]> = [
     ['profile.stats.memberSince', date(stats.memberSince)],
     ['profile.stats.lastSignIn', date(stats.lastSignInAt)],
@@ -370,45 +322,33 @@ function StatsSection({ stats }: { stats: ProfileStats }) {
 /** The profile: details and preferences, avatar, e-mail address and account figures. */
 export function ProfilePage({ user }: { user: User }) {
   const { t } = useI18n();
-  const [profile, setProfile] = useState<Profile | null>(null);
-  const [stats, setStats] = useState<ProfileStats | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  usePageTitle(t('area.profile'));
+  const profile = useResource(() => authed(getProfile), []);
+  const stats = useResource(() => authed(getStats), []);
+  const problem = profile.problem ?? stats.problem;
 
-  useEffect(() => {
-    document.title = `${t('area.profile')} · WeBox`;
-  }, [t]);
-
-  async function load() {
-    const [fresh, figures] = await Promise.all([
-      attempt(() => authed(getProfile), setProblem),
-      attempt(() => authed(getStats), setProblem),
-    ]);
-    if (fresh) setProfile(fresh);
-    if (figures) setStats(figures);
+  async function reload() {
+    await Promise.all([profile.reload(), stats.reload()]);
   }
-
-  useEffect(() => {
-    void load();
-  }, []);
 
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t('area.profile')}</h1>
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {profile === null ? (
+      {profile.data === null ? (
         <p role="status">{t('app.loading')}</p>
       ) : (
         <>
           <DetailsForm
-            profile={profile}
+            profile={profile.data}
             onSaved={(updated) => {
-              setProfile(updated);
+              profile.setData(updated);
               updateUser({ ...user, name: updated.name, email: updated.email });
             }}
           />
-          <AvatarSection profile={profile} onChanged={load} />
-          <EmailSection profile={profile} />
-          {stats && <StatsSection stats={stats} />}
+          <AvatarSection profile={profile.data} onChanged={reload} />
+          <EmailSection profile={profile.data} />
+          {stats.data && <StatsSection stats={stats.data} />}
         </>
       )}
     </div>

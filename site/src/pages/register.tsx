@@ -1,7 +1,8 @@
 import { signUp } from '../auth';
-import { AuthCard, EmailField, Field, PasswordField, useApiForm } from '../components/form';
+import { AuthCard, EmailField, PasswordField, useApiForm } from '../components/form';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate } from '../router';
+import { Field } from '../ui';
 
 const MIN_PASSWORD_LENGTH = 10;
 
@@ -51,7 +52,6 @@ export function RegisterPage() {
     >
       <Field
         {...form.field('name')}
-        type="text"
         label={t('auth.name')}
         autocomplete="name"
         required

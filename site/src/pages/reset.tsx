@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { resetPassword } from '../api/account';
-import { AuthCard, Field, useApiForm } from '../components/form';
+import { AuthCard, useApiForm } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link, useLocation } from '../router';
+import { Field, usePageTitle } from '../ui';
 
 /** Opened from the reset e-mail: sets a new password with the link's token. */
 export function ResetPage() {
@@ -15,9 +16,7 @@ export function ResetPage() {
     setDone(true);
   });
 
-  useEffect(() => {
-    if (done) document.title = `${t('auth.reset.title')} · WeBox`;
-  }, [done, t]);
+  usePageTitle(t('auth.reset.title'));
 
   if (done || !token) {
     return (
@@ -39,7 +38,7 @@ export function ResetPage() {
     <AuthCard page="reset" form={form} footer={<Link href="/forgot">{t('auth.reset.again')}</Link>}>
       <Field
         {...form.field('password')}
-        type="password"
+        kind="password"
         label={t('auth.reset.newPassword')}
         autocomplete="new-password"
         minLength={10}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { renderSVG } from 'uqr';
 import { ApiProblem } from '../api/client';
 import {
@@ -18,22 +18,19 @@ import {
   twoFactorStatus,
 } from '../api/security';
 import { authed, authedConfirm } from '../auth';
-import { Field, ProblemAlert, useApiForm } from '../components/form';
-import { type MessageKey, translate, useI18n } from '../i18n';
+import { localProblem } from '../components/account/action';
+import { Notice } from '../components/account/notice';
+import { ProblemAlert, useApiForm } from '../components/form';
+import { translate, useI18n } from '../i18n';
+import { ConfirmAction, Field, formatDate, usePageTitle, useResource } from '../ui';
 
 /** An action that may need a recent sign-in; `guard` asks for one and then runs it again. */
 type Guard = (action: () => Promise<void>) => Promise<void>;
 
-/** A problem made on this page (the API was not asked), shown like the API's. */
-function localProblem(key: MessageKey): ApiProblem {
-  const detail = translate(key);
-  return new ApiProblem({ type: 'about:blank', title: detail, status: 400, detail });
-}
-
 /** Keeps ApiProblems for display; a 401 has already sent the browser to /login. */
 function keep(set: (problem: ApiProblem | null) => void, error: unknown): void {
   if (error instanceof PasskeyPromptError) {
-    set(localProblem('security.passkeys.promptFailed'));
+    set(localProblem(translate('security.passkeys.promptFailed')));
     return;
   }
   if (!(error instanceof ApiProblem)) throw error;
@@ -66,7 +63,7 @@ function ReauthCard({
         <Field
           {...form.field('password')}
           id="reauth-password"
-          type="password"
+          kind="password"
           label={t('auth.password')}
           autocomplete="current-password"
           required
@@ -75,7 +72,6 @@ function ReauthCard({
           <Field
             {...form.field('code')}
             id="reauth-code"
-            type="text"
             label={t('auth.twoFactor.code')}
             autocomplete="one-time-code"
             required
@@ -173,7 +169,6 @@ function Enrolment({
         <Field
           {...form.field('code')}
           id="totp-code"
-          type="text"
           label={t('security.totp.code')}
           autocomplete="one-time-code"
           maxLength={20}
@@ -236,7 +231,6 @@ function EnabledTotp({
           <Field
             {...renew.field('code')}
             id="renew-code"
-            type="text"
             label={t('security.totp.currentCode')}
             autocomplete="one-time-code"
             required
@@ -253,7 +247,7 @@ function EnabledTotp({
           <Field
             {...off.field('password')}
             id="disable-password"
-            type="password"
+            kind="password"
             label={t('auth.password')}
             autocomplete="current-password"
             required
@@ -261,7 +255,6 @@ function EnabledTotp({
           <Field
             {...off.field('code')}
             id="disable-code"
-            type="text"
             label={t('auth.twoFactor.code')}
             hint={t('auth.twoFactor.hint')}
             autocomplete="one-time-code"
@@ -376,7 +369,6 @@ function RenameForm({
       <Field
         {...form.field('name')}
         id={`passkey-name-${passkey.id}`}
-        type="text"
         label={t('security.passkeys.name')}
         maxLength={60}
         required
@@ -405,8 +397,7 @@ function PasskeyItem({
   const { t, lang } = useI18n();
   const [editing, setEditing] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const date = (iso: string) =>
-    new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(iso));
+  const date = (iso: string) => formatDate(iso, lang, false);
 
   async function remove() {
     setProblem(null);
@@ -451,14 +442,13 @@ function PasskeyItem({
           >
             {t('security.passkeys.rename')}
           </button>
-          <button
-            type="button"
-            class="button button-danger"
-            aria-label={t('security.passkeys.removeNamed', { name: passkey.name })}
-            onClick={() => void remove()}
-          >
-            {t('security.passkeys.remove')}
-          </button>
+          <ConfirmAction
+            label={t('security.passkeys.remove')}
+            ariaLabel={t('security.passkeys.removeNamed', { name: passkey.name })}
+            question={t('security.passkeys.removeQuestion', { name: passkey.name })}
+            confirmLabel={t('security.passkeys.remove')}
+            onConfirm={remove}
+          />
         </p>
       )}
     </li>
@@ -474,7 +464,8 @@ function AddPasskeyForm({ guard, onAdded }: { guard: Guard; onAdded(passkey: Pas
         onAdded(await authed((token) => addPasskey(token, name.trim() || undefined)));
       });
     } catch (error) {
-      if (error instanceof PasskeyPromptError) throw localProblem('security.passkeys.promptFailed');
+      if (error instanceof PasskeyPromptError)
+        throw localProblem(translate('security.passkeys.promptFailed'));
       throw error;
     }
   });
@@ -484,7 +475,6 @@ function AddPasskeyForm({ guard, onAdded }: { guard: Guard; onAdded(passkey: Pas
       <Field
         {...form.field('name')}
         id="new-passkey-name"
-        type="text"
         label={t('security.passkeys.newName')}
         hint={t('security.passkeys.newNameHint')}
         maxLength={60}
@@ -498,32 +488,18 @@ function AddPasskeyForm({ guard, onAdded }: { guard: Guard; onAdded(passkey: Pas
 
 function PasskeysSection({ guard }: { guard: Guard }) {
   const { t } = useI18n();
-  const [items, setItems] = useState<Passkey[] | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const passkeys = useResource(() => authed(listPasskeys), []);
+  const items = passkeys.data;
   const [added, setAdded] = useState<string | null>(null);
   const supported = typeof window.PublicKeyCredential === 'function';
-
-  async function load() {
-    try {
-      setItems(await authed(listPasskeys));
-    } catch (error) {
-      keep(setProblem, error);
-    }
-  }
-  useEffect(() => {
-    void load();
-  }, []);
+  const load = () => void passkeys.reload();
 
   return (
     <section class="card" aria-labelledby="passkeys-title">
       <h2 id="passkeys-title">{t('security.passkeys.title')}</h2>
       <p class="muted">{t('security.passkeys.intro')}</p>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {added && (
-        <p class="alert alert-info" role="status">
-          {added}
-        </p>
-      )}
+      {passkeys.problem && <ProblemAlert problem={passkeys.problem} other={[]} />}
+      <Notice>{added}</Notice>
       {items === null ? (
         <p role="status">{t('app.loading')}</p>
       ) : items.length === 0 ? (
@@ -541,7 +517,7 @@ function PasskeysSection({ guard }: { guard: Guard }) {
           guard={guard}
           onAdded={(passkey) => {
             setAdded(t('security.passkeys.addedNow', { name: passkey.name }));
-            void load();
+            load();
           }}
         />
       ) : (
@@ -554,24 +530,9 @@ function PasskeysSection({ guard }: { guard: Guard }) {
 /** Two-factor sign-in (authenticator app, recovery codes) and passkeys. */
 export function SecurityPage() {
   const { t } = useI18n();
-  const [status, setStatus] = useState<TwoFactorStatus | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  usePageTitle(t('security.title'));
+  const status = useResource(() => authed(twoFactorStatus), []);
   const [waiting, setWaiting] = useState<(() => Promise<void>) | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('security.title')} · WeBox`;
-  }, [t]);
-
-  async function reload() {
-    try {
-      setStatus(await authed(twoFactorStatus));
-    } catch (error) {
-      keep(setProblem, error);
-    }
-  }
-  useEffect(() => {
-    void reload();
-  }, []);
 
   // A sensitive action refused for want of a recent sign-in waits here until the user confirms.
   const guard: Guard = async (action) => {
@@ -580,7 +541,7 @@ export function SecurityPage() {
     } catch (error) {
       if (error instanceof ApiProblem && error.problem.code === 'REAUTH_REQUIRED') {
         setWaiting(() => action);
-        throw localProblem('security.reauth.needed');
+        throw localProblem(translate('security.reauth.needed'));
       }
       throw error;
     }
@@ -590,16 +551,16 @@ export function SecurityPage() {
     <div class="page">
       <h1 tabIndex={-1}>{t('security.title')}</h1>
       <p class="muted">{t('security.intro')}</p>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
+      {status.problem && <ProblemAlert problem={status.problem} other={[]} />}
       {waiting && (
         <ReauthCard
-          needsCode={status?.enabled ?? false}
+          needsCode={status.data?.enabled ?? false}
           onConfirmed={async () => {
             try {
               await waiting();
             } catch (error) {
               if (error instanceof PasskeyPromptError) {
-                throw localProblem('security.passkeys.promptFailed');
+                throw localProblem(translate('security.passkeys.promptFailed'));
               }
               throw error;
             }
@@ -608,7 +569,7 @@ export function SecurityPage() {
           onCancel={() => setWaiting(null)}
         />
       )}
-      <TwoFactorSection status={status} guard={guard} reload={() => void reload()} />
+      <TwoFactorSection status={status.data} guard={guard} reload={() => void status.reload()} />
       <PasskeysSection guard={guard} />
     </div>
   );

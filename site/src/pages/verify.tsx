@@ -2,14 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { verifyEmail } from '../api/account';
 import { ApiProblem, me } from '../api/client';
 import { authed, updateUser, useSession } from '../auth';
-import { ProblemAlert } from '../components/form';
+import { OutcomeCard, type TokenOutcome } from '../components/account/outcome';
 import { useI18n } from '../i18n';
-import { Link, useLocation } from '../router';
-
-type Outcome =
-  | { status: 'pending' }
-  | { status: 'done'; email: string }
-  | { status: 'failed'; problem: ApiProblem };
+import { useLocation } from '../router';
 
 /** Opened from the confirmation e-mail: spends the token and says how it went. */
 export function VerifyPage() {
@@ -18,7 +13,7 @@ export function VerifyPage() {
   const session = useSession();
   const signedIn = session.status === 'signed-in';
   const token = new URLSearchParams(search).get('token') ?? '';
-  const [outcome, setOutcome] = useState<Outcome>({ status: 'pending' });
+  const [outcome, setOutcome] = useState<TokenOutcome>({ status: 'pending' });
   const signedInNow = useRef(signedIn);
   signedInNow.current = signedIn;
 
@@ -44,27 +39,15 @@ export function VerifyPage() {
       : outcome.status === 'failed'
         ? t('verify.failedTitle')
         : t('verify.title');
-  useEffect(() => {
-    document.title = `${title} · WeBox`;
-  }, [title]);
-
   return (
-    <section class="auth-card" aria-labelledby="verify-title">
-      <h1 id="verify-title" tabIndex={-1}>
-        {title}
-      </h1>
-      {outcome.status === 'pending' && <p role="status">{t('verify.pending')}</p>}
-      {outcome.status === 'done' && (
-        <p class="alert alert-info" role="status">
-          {t('verify.done', { email: outcome.email })}
-        </p>
-      )}
-      {outcome.status === 'failed' && <ProblemAlert problem={outcome.problem} other={[]} />}
-      {outcome.status !== 'pending' && (
-        <Link href={signedIn ? '/' : '/login'} class="button button-primary">
-          {t('verify.continue')}
-        </Link>
-      )}
-    </section>
+    <OutcomeCard
+      id="verify-title"
+      title={title}
+      outcome={outcome}
+      doneText={(email) => t('verify.done', { email })}
+      next={{ href: signedIn ? '/' : '/login', label: t('verify.continue') }}
+    >
+      <p role="status">{t('verify.pending')}</p>
+    </OutcomeCard>
   );
 }
