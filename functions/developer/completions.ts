@@ -1,3 +1,4 @@
+import { costMicros } from '../models/pricing';
 import {
   type ChatMessage,
   type ChatPart,
@@ -6,13 +7,7 @@ import {
   type StreamChunk,
   streamChat,
 } from '../models/providers';
-import {
-  costMicros,
-  type ModelRow,
-  modelSlug,
-  requireModel,
-  resolveProvider,
-} from '../models/service';
+import { type ModelRow, modelSlug, requireModel, resolveProvider } from '../models/service';
 import { countTokens, estimatePromptTokens } from '../models/tokens';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';

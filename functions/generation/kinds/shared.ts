@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import { type JobOutputFile, mediaFiles } from '../../../db/schema';
 import { saveGeneratedFile } from '../../media/service';
+import { costMicros } from '../../models/pricing';
 import { streamChat } from '../../models/providers';
 import type { ChatMessage } from '../../models/providers/types';
-import { costMicros, requireModel, resolveProvider } from '../../models/service';
+import { requireModel, resolveProvider } from '../../models/service';
 import { countTokens, estimatePromptTokens } from '../../models/tokens';
 import type { Services } from '../../platform/env';
 import { thumbnailPng } from '../encoders/png';
