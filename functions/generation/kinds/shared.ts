@@ -1,5 +1,10 @@
 import { and, eq } from 'drizzle-orm';
-import { type JobOutputFile, mediaFiles } from '../../../db/schema';
+import {
+  type GenerationJobRow,
+  type GenerationStepRow,
+  type JobOutputFile,
+  mediaFiles,
+} from '../../../db/schema';
 import { saveGeneratedFile } from '../../media/service';
 import { costMicros } from '../../models/pricing';
 import { streamChat } from '../../models/providers';
@@ -8,7 +13,6 @@ import { requireModel, resolveProvider } from '../../models/service';
 import { countTokens, estimatePromptTokens } from '../../models/tokens';
 import type { Services } from '../../platform/env';
 import { thumbnailPng } from '../encoders/png';
-import type { JobRow, StepRow } from '../engine';
 import { imageProviders, MEDIA_MODELS, resolveMediaProvider, videoProviders } from '../providers';
 import {
   type GeneratedFile,
@@ -39,12 +43,12 @@ export interface StepUsage {
 
 export interface StepContext {
   services: Services;
-  job: JobRow;
+  job: GenerationJobRow;
   input: JobInput;
-  step: StepRow;
+  step: GenerationStepRow;
   /** Results of the job's finished steps, by step number. */
   results: Map<number, StepResult>;
-  steps: StepRow[];
+  steps: GenerationStepRow[];
   signal: AbortSignal;
   /** The Workers static assets (book fonts live there, not in the script). */
   assets?: Fetcher;
