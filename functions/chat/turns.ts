@@ -9,7 +9,7 @@ import {
   ProviderError,
   type ProviderName,
 } from '../models/providers/types';
-import { countTokens, estimatePromptTokens } from '../models/tokens';
+import { countTokens, estimatePromptTokens } from '../models/token-count';
 import { recordUsage } from '../usage/service';
 
 /** Everything a ChatSession object needs to run one reply, resolved by the Worker. */

@@ -8,7 +8,7 @@ import {
   streamChat,
 } from '../models/providers';
 import { type ModelRow, modelSlug, requireModel, resolveProvider } from '../models/service';
-import { countTokens, estimatePromptTokens } from '../models/tokens';
+import { countTokens, estimatePromptTokens } from '../models/token-count';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { randomToken } from '../platform/tokens';

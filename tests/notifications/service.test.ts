@@ -8,7 +8,7 @@ import {
   setPreferences,
 } from '../../functions/notifications/service';
 import type { Logger } from '../../functions/platform/logging';
-import { createMailer } from '../../functions/platform/mail';
+import { createMailer } from '../../functions/platform/mailer';
 import { mailsTo, query, waitForMail } from '../helpers/accounts';
 import { registerUser } from '../helpers/api';
 
