@@ -1,5 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { NotificationEvent } from '../functions/platform/notifier';
+
+/** A message pushed to every open socket of one user. */
+export interface NotificationEvent {
+  type: string;
+  data?: Record<string, unknown>;
+}
 
 /** Header the Worker sets on the upgrade request after authenticating the user. */
 export const ROOM_USER_HEADER = 'X-WeBox-User';

@@ -122,3 +122,8 @@ export const generationSteps = pgTable(
   },
   (t) => [primaryKey({ columns: [t.jobId, t.step] })],
 );
+
+/** A generation job as read from Postgres. */
+export type GenerationJobRow = typeof generationJobs.$inferSelect;
+/** One step of a generation job as read from Postgres. */
+export type GenerationStepRow = typeof generationSteps.$inferSelect;

@@ -13,7 +13,8 @@ import { fromBase64Url, toBase64Url } from '../platform/crypto';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { randomToken } from '../platform/tokens';
-import { type IssuedSession, ipOrNull, issue, type RequestMeta, startSession } from './service';
+import { ipOrNull, type RequestMeta } from './request-meta';
+import { type IssuedSession, issue, startSession } from './service';
 import { mustVerifyEmail } from './verification';
 
 /** A passkey challenge is good for one ceremony within five minutes. */

@@ -7,7 +7,7 @@ import { CHANGE_PASSWORD_ACCOUNT_RULE } from './limits';
 import { passwordChangedMail } from './mail';
 import { hashPassword } from './password';
 import { activeUser, checkPassword } from './reauth';
-import { ipOrNull, type RequestMeta } from './service';
+import { ipOrNull, type RequestMeta } from './request-meta';
 import { revokeOtherSessions } from './sessions';
 
 /**

@@ -13,7 +13,7 @@ import {
   retireAuthTokens,
 } from './one-time-tokens';
 import { hashPassword } from './password';
-import { ipOrNull, type RequestMeta } from './service';
+import { ipOrNull, type RequestMeta } from './request-meta';
 
 /** The link a password-reset e-mail carries. */
 export function resetLink(appOrigin: string, token: string): string {

@@ -6,7 +6,8 @@ import { RECENT_AUTH_SECONDS } from '../platform/middleware/recent-auth';
 import { assertAllowed, consume } from '../platform/rate-limit';
 import { assertLoginFailuresAllowed, REAUTH_ACCOUNT_RULE, recordLoginFailure } from './limits';
 import { verifyPassword } from './password';
-import { ipOrNull, LOGIN_ACCOUNT_RULE, type RequestMeta } from './service';
+import { ipOrNull, type RequestMeta } from './request-meta';
+import { LOGIN_ACCOUNT_RULE } from './service';
 import { type SecondFactor, verifySecondFactor } from './two-factor';
 
 /** What the caller proves identity with: the password, plus a second factor when 2FA is on. */

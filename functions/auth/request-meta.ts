@@ -1,7 +1,18 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../platform/env';
 import { clientIp } from '../platform/rate-limit';
-import type { RequestMeta } from './service';
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | null;
+  /** "City, Country" from Cloudflare's request.cf, when known. */
+  location?: string | null;
+}
+
+/** The IP as Postgres `inet` accepts it; null when unknown (no header gives 0.0.0.0). */
+export function ipOrNull(ip: string): string | null {
+  return /^[0-9a-f:.]+$/i.test(ip) && ip !== '0.0.0.0' ? ip : null;
+}
 
 /** Who is calling from where: IP, user agent and Cloudflare's city and country. */
 export function requestMeta(c: Context<AppEnv>): RequestMeta {

@@ -10,6 +10,7 @@ import { assertLoginFailuresAllowed, recordLoginFailure } from './limits';
 import { verificationMail } from './mail';
 import { issueAuthToken, VERIFY_EMAIL_TTL_SECONDS } from './one-time-tokens';
 import { decoy, hashPassword, needsRehash, verifyPassword } from './password';
+import { ipOrNull, type RequestMeta } from './request-meta';
 import type { PublicUser } from './schemas';
 import { createTwoFactorChallenge, type TwoFactorChallenge } from './two-factor-challenge';
 import { mustVerifyEmail, verificationLink } from './verification';
@@ -23,13 +24,6 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 const ROTATION_GRACE_MS = 10_000;
 
 export const LOGIN_ACCOUNT_RULE = { name: 'login-account', limit: 10, windowSeconds: 900 };
-
-export interface RequestMeta {
-  ip: string;
-  userAgent: string | null;
-  /** "City, Country" from Cloudflare's request.cf, when known. */
-  location?: string | null;
-}
 
 /** How a session family was started; shown in the sessions list. */
 export type SignInMethod = 'password' | 'password+totp' | 'password+recovery' | 'passkey';
@@ -55,11 +49,6 @@ export function toPublicUser(row: UserRow): PublicUser {
     emailVerified: row.emailVerifiedAt !== null,
     createdAt: row.createdAt.toISOString(),
   };
-}
-
-/** The IP as Postgres `inet` accepts it; null when unknown (no header gives 0.0.0.0). */
-export function ipOrNull(ip: string): string | null {
-  return /^[0-9a-f:.]+$/i.test(ip) && ip !== '0.0.0.0' ? ip : null;
 }
 
 /** Inserts a refresh-token row for a family and returns the token (shown once, never stored). */

@@ -9,12 +9,11 @@ import { assertAllowed, consume, type RateLimitRule } from '../platform/rate-lim
 import { sha256Hex } from '../platform/tokens';
 import { assertLoginFailuresAllowed, recordLoginFailure } from './limits';
 import { verifyPassword } from './password';
+import { ipOrNull, type RequestMeta } from './request-meta';
 import {
   type IssuedSession,
-  ipOrNull,
   issue,
   LOGIN_ACCOUNT_RULE,
-  type RequestMeta,
   type SignInMethod,
   startSession,
 } from './service';

@@ -11,7 +11,7 @@ import {
   retireAuthTokens,
   VERIFY_EMAIL_TTL_SECONDS,
 } from './one-time-tokens';
-import { ipOrNull, type RequestMeta } from './service';
+import { ipOrNull, type RequestMeta } from './request-meta';
 
 /**
  * Whether a sign-in with a correct password must still be refused because the address is

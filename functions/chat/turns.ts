@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { conversations, type MessageError, messages } from '../../db/schema';
+import { costMicros } from '../models/pricing';
 import { streamChat } from '../models/providers';
 import {
   type ChatMessage,
@@ -8,8 +9,7 @@ import {
   ProviderError,
   type ProviderName,
 } from '../models/providers/types';
-import { costMicros } from '../models/service';
-import { countTokens, estimatePromptTokens } from '../models/tokens';
+import { countTokens, estimatePromptTokens } from '../models/token-count';
 import { recordUsage } from '../usage/service';
 
 /** Everything a ChatSession object needs to run one reply, resolved by the Worker. */

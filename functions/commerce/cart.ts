@@ -8,7 +8,7 @@ import {
   type PricingEntry,
   priceCart,
   quoteCart,
-} from './pricing';
+} from './cart-pricing';
 import {
   loadProducts,
   localized,

@@ -19,12 +19,12 @@ import {
   payeeFrom,
 } from './bank-transfer';
 import { cartEntries, clearCart } from './cart';
+import { type PricingEntry, priceCart, quoteCart } from './cart-pricing';
 import type { CheckoutRequest, CheckoutResult } from './checkout-schemas';
 import { afterFulfilment, fulfilOrder } from './fulfilment';
 import { type OrderRow, orderView, requireOwnOrder } from './orders';
 import { mailContext, sendTransferInstructions } from './orders-mail';
 import type { PaymentMethod } from './orders-schemas';
-import { type PricingEntry, priceCart, quoteCart } from './pricing';
 import { loadProducts } from './products';
 import { refusalMessage } from './promo';
 import { findPromoForBuyer, redeemPromo } from './promo-service';

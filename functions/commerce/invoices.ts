@@ -13,7 +13,7 @@ import {
 import { currencyExponent } from '../payments/money';
 import type { AuthContext, Secrets, Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
-import { DEFAULT_SHIPPING, includedVat } from './pricing';
+import { DEFAULT_SHIPPING, includedVat } from './cart-pricing';
 import { allocate } from './promo';
 
 export type InvoiceRow = typeof invoices.$inferSelect;

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { invoices, orders, users } from '../../db/schema';
 import type { Services } from '../platform/env';
-import type { Mailer } from '../platform/mail';
 import { mailTemplate } from '../platform/mail-templates';
+import type { Mailer } from '../platform/mailer';
 import { formatMoney } from './invoices';
 
 /** What order e-mails need: the cron has no per-request services, only these. */

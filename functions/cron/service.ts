@@ -7,7 +7,7 @@ import { sweepStaleUploads } from '../media/uploads';
 import { purgeReadNotifications } from '../notifications/service';
 import { secretsSchema } from '../platform/env';
 import { createLogger } from '../platform/logging';
-import { createMailer } from '../platform/mail';
+import { createMailer } from '../platform/mailer';
 import { createNotifier } from '../platform/notifier';
 
 /** Ended sessions are kept this long for the user's session history, then deleted. */

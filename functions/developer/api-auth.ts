@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../platform/env';
-import { authenticateToken } from './tokens';
+import { authenticateToken } from './api-tokens';
 
 /**
  * Requires `Authorization: Bearer wbx_…` (a personal API token) and puts its owner on

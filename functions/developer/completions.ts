@@ -1,3 +1,4 @@
+import { costMicros } from '../models/pricing';
 import {
   type ChatMessage,
   type ChatPart,
@@ -6,14 +7,8 @@ import {
   type StreamChunk,
   streamChat,
 } from '../models/providers';
-import {
-  costMicros,
-  type ModelRow,
-  modelSlug,
-  requireModel,
-  resolveProvider,
-} from '../models/service';
-import { countTokens, estimatePromptTokens } from '../models/tokens';
+import { type ModelRow, modelSlug, requireModel, resolveProvider } from '../models/service';
+import { countTokens, estimatePromptTokens } from '../models/token-count';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { randomToken } from '../platform/tokens';

@@ -8,6 +8,7 @@ import {
   userRoute,
 } from '../platform/openapi';
 import { rateLimitByUser } from '../platform/rate-limit';
+import { createToken, listTokens, MAX_ACTIVE_TOKENS, revokeToken } from './api-tokens';
 import { TOKEN_WRITE_RULE } from './limits';
 import {
   TokenCreatedSchema,
@@ -15,7 +16,6 @@ import {
   TokenListSchema,
   TokenParamSchema,
 } from './schemas';
-import { createToken, listTokens, MAX_ACTIVE_TOKENS, revokeToken } from './tokens';
 
 const listRoute = userRoute({
   method: 'get',

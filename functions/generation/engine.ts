@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import { TransactionRollbackError } from 'drizzle-orm/errors';
 import {
+  type GenerationJobRow,
+  type GenerationStepRow,
   generationJobs,
   generationSteps,
   type JobOutput,
@@ -13,9 +15,6 @@ import type { Services } from '../platform/env';
 import { recordUsage } from '../usage/service';
 import { executeStep, type StepContext, type StepResult, stepDeadlineMs } from './kinds';
 import type { JobInput, StepMessage } from './schemas';
-
-export type JobRow = typeof generationJobs.$inferSelect;
-export type StepRow = typeof generationSteps.$inferSelect;
 
 /** What finishing or failing a job needs (the cron sweeper has no request). */
 export type JobServices = Pick<Services, 'db' | 'notifier' | 'logger' | 'mailer' | 'background'>;
@@ -62,7 +61,7 @@ function progressOf(done: number, total: number): number {
 export async function publishProgress(
   services: Pick<Services, 'db' | 'notifier' | 'logger'>,
   job: Pick<
-    JobRow,
+    GenerationJobRow,
     | 'id'
     | 'userId'
     | 'kind'
@@ -87,7 +86,7 @@ export async function publishProgress(
   });
 }
 
-const KIND_LABEL: Record<JobRow['kind'], { en: string; fr: string }> = {
+const KIND_LABEL: Record<GenerationJobRow['kind'], { en: string; fr: string }> = {
   image: { en: 'Image', fr: 'Image' },
   audio: { en: 'Audio', fr: 'Audio' },
   video: { en: 'Video', fr: 'Vidéo' },
@@ -97,7 +96,7 @@ const KIND_LABEL: Record<JobRow['kind'], { en: string; fr: string }> = {
 };
 
 /** Stores and pushes the "finished" or "failed" notification of a job, in the owner's language. */
-async function notifyOutcome(services: JobServices, job: JobRow): Promise<void> {
+async function notifyOutcome(services: JobServices, job: GenerationJobRow): Promise<void> {
   const [owner] = await services.db
     .select({ locale: users.locale })
     .from(users)
@@ -152,7 +151,7 @@ export function describeFailure(error: unknown): {
 }
 
 /** Gathers every file the job's finished steps produced, in step order. */
-function assembleOutput(steps: StepRow[]): JobOutput {
+function assembleOutput(steps: GenerationStepRow[]): JobOutput {
   const files: JobOutputFile[] = [];
   let data: Record<string, unknown> | undefined;
   for (const step of steps) {
@@ -170,7 +169,7 @@ export async function failJob(
   jobId: string,
   failure: { code: string; message: string },
   step?: number,
-): Promise<JobRow | null> {
+): Promise<GenerationJobRow | null> {
   const [job] = await services.db.transaction(async (tx) => {
     if (step !== undefined) {
       await tx

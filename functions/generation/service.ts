@@ -1,13 +1,19 @@
 import type { z } from '@hono/zod-openapi';
 import { and, desc, eq, inArray, lt, ne, or, sql } from 'drizzle-orm';
-import { generationJobs, generationSteps, mediaFiles, products } from '../../db/schema';
+import {
+  type GenerationJobRow,
+  generationJobs,
+  generationSteps,
+  mediaFiles,
+  products,
+} from '../../db/schema';
 import { assertStorageAvailable, requireMediaFile, signedMediaUrl } from '../media/service';
 import { requireModel, resolveProvider } from '../models/service';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { assertGenerationBudget, assertWithinQuota } from '../usage/service';
-import { enqueueStep, type JobRow, publishProgress } from './engine';
+import { enqueueStep, publishProgress } from './engine';
 import { planSteps, stepDeadlineMs } from './kinds';
 import { MEDIA_MODELS, resolveMediaProvider } from './providers';
 import type { Capability, MediaProviderName } from './providers/types';
@@ -127,7 +133,7 @@ function isOffline(input: JobInput): boolean {
 }
 
 /** The job as the API shows it, with signed URLs for the files that still exist. */
-export async function jobView(services: Services, job: JobRow): Promise<JobView> {
+export async function jobView(services: Services, job: GenerationJobRow): Promise<JobView> {
   const listed = job.output?.files ?? [];
   const ids = listed.map((file) => file.mediaId);
   const rows =
@@ -179,7 +185,7 @@ export async function jobView(services: Services, job: JobRow): Promise<JobView>
 }
 
 /** Queues the first step of the job's current attempt; a queue failure fails the job at once. */
-async function start(services: Services, job: JobRow): Promise<void> {
+async function start(services: Services, job: GenerationJobRow): Promise<void> {
   const [first] = await services.db
     .select({ step: generationSteps.step })
     .from(generationSteps)
@@ -264,7 +270,11 @@ export async function createJob(
 }
 
 /** One of the caller's jobs, or 404 (someone else's job is "not found" too). */
-export async function getJob(services: Services, userId: string, id: string): Promise<JobRow> {
+export async function getJob(
+  services: Services,
+  userId: string,
+  id: string,
+): Promise<GenerationJobRow> {
   const [job] = await services.db
     .select()
     .from(generationJobs)
@@ -278,7 +288,12 @@ export async function getJob(services: Services, userId: string, id: string): Pr
 export async function listJobs(
   services: Services,
   userId: string,
-  query: { kind?: JobRow['kind']; status?: JobRow['status']; cursor?: string; limit: number },
+  query: {
+    kind?: GenerationJobRow['kind'];
+    status?: GenerationJobRow['status'];
+    cursor?: string;
+    limit: number;
+  },
 ): Promise<{ items: JobView[]; nextCursor: string | null }> {
   const cursor = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await services.db
@@ -316,7 +331,11 @@ export async function listJobs(
 }
 
 /** Cancels a queued or running job; a step in flight finishes but its result is dropped. */
-export async function cancelJob(services: Services, userId: string, id: string): Promise<JobRow> {
+export async function cancelJob(
+  services: Services,
+  userId: string,
+  id: string,
+): Promise<GenerationJobRow> {
   await getJob(services, userId, id);
   const [job] = await services.db
     .update(generationJobs)
@@ -343,7 +362,11 @@ export async function cancelJob(services: Services, userId: string, id: string):
  * Starts a failed or cancelled job again as a new attempt. Finished steps are kept (and
  * stay billed once): a 10-chapter eBook that failed at chapter 7 resumes at chapter 7.
  */
-export async function retryJob(services: Services, userId: string, id: string): Promise<JobRow> {
+export async function retryJob(
+  services: Services,
+  userId: string,
+  id: string,
+): Promise<GenerationJobRow> {
   const current = await getJob(services, userId, id);
   if (current.status !== 'failed' && current.status !== 'cancelled') {
     throw new ApiError('CONFLICT', 'Only a failed or cancelled job can be retried.');

@@ -156,14 +156,3 @@ export async function resolveProvider(
     `${provider} is not configured: add your own ${provider} key under AI keys, or ask an administrator to set ${PLATFORM_KEY[provider]}.`,
   );
 }
-
-/** Cost in micro-dollars, rounded up so a tiny call never costs zero on a paid model. */
-export function costMicros(
-  model: Pick<ModelRow, 'inputPriceMicros' | 'outputPriceMicros'>,
-  inputTokens: number,
-  outputTokens: number,
-): number {
-  return Math.ceil(
-    (inputTokens * model.inputPriceMicros + outputTokens * model.outputPriceMicros) / 1_000_000,
-  );
-}

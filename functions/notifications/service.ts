@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { notificationPreferences, notifications, users } from '../../db/schema';
+import type { NotificationEvent } from '../../durable-objects/notification-room';
 import { decodeCursor, encodeCursor } from '../platform/cursor';
 import type { AppConfig, Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
@@ -95,7 +96,7 @@ function preferencesOf(
 async function publishQuietly(
   services: Pick<Services, 'notifier' | 'logger'>,
   userId: string,
-  event: { type: string; data: Record<string, unknown> },
+  event: NotificationEvent,
 ): Promise<number> {
   try {
     return await services.notifier.publish(userId, event);

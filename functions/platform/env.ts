@@ -3,7 +3,7 @@ import type { Database } from '../../db/client';
 import type { Carts } from './carts';
 import type { ChatSessions } from './chat-sessions';
 import type { Logger } from './logging';
-import type { Mailer } from './mail';
+import type { Mailer } from './mailer';
 import type { Notifier } from './notifier';
 import type { Queue } from './queue';
 import type { KeyValue } from './redis';

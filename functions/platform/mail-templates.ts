@@ -1,4 +1,4 @@
-import type { MailMessage } from './mail';
+import type { MailMessage } from './mailer';
 
 /** One language's version of an e-mail: the subject and the body between greeting and sign-off. */
 export interface MailCopy {

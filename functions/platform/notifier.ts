@@ -1,8 +1,4 @@
-/** A message pushed to every open socket of one user. */
-export interface NotificationEvent {
-  type: string;
-  data?: Record<string, unknown>;
-}
+import type { NotificationEvent, NotificationRoom } from '../../durable-objects/notification-room';
 
 /** The typed face of the per-user NotificationRoom objects. */
 export interface Notifier {
@@ -13,11 +9,7 @@ export interface Notifier {
 }
 
 /** Builds the notifier over the NOTIFICATION_ROOM namespace: one object per user. */
-export function createNotifier(
-  namespace: DurableObjectNamespace<
-    import('../../durable-objects/notification-room').NotificationRoom
-  >,
-): Notifier {
+export function createNotifier(namespace: DurableObjectNamespace<NotificationRoom>): Notifier {
   const stubFor = (userId: string) => namespace.get(namespace.idFromName(`user:${userId}`));
   return {
     publish: (userId, event) => stubFor(userId).publish(event),

@@ -1,6 +1,6 @@
 import type { Database, Transaction } from '../../db/client';
 import { auditLog } from '../../db/schema';
-import { ipOrNull, type RequestMeta } from '../auth/service';
+import { ipOrNull, type RequestMeta } from '../auth/request-meta';
 
 /**
  * Writes one audit_log row for the user's activity log. Metadata carries names, counts and

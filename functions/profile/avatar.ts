@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { imageSize } from 'image-size';
 import { users } from '../../db/schema';
-import type { RequestMeta } from '../auth/service';
+import type { RequestMeta } from '../auth/request-meta';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { recordEvent } from './audit';

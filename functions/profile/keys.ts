@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/client';
 import { aiKeys } from '../../db/schema';
-import type { RequestMeta } from '../auth/service';
+import type { RequestMeta } from '../auth/request-meta';
 import { loadKeyring, seal, unseal } from '../platform/crypto';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';

@@ -2,7 +2,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import { isUniqueViolation } from '../../db/client';
 import { users } from '../../db/schema';
 import { consumeAuthToken, issueAuthToken, retireAuthTokens } from '../auth/one-time-tokens';
-import type { RequestMeta } from '../auth/service';
+import type { RequestMeta } from '../auth/request-meta';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { maskEmail, recordEvent } from './audit';

@@ -6,7 +6,7 @@ import {
   type PricingProduct,
   priceCart,
   quoteCart,
-} from '../../functions/commerce/pricing';
+} from '../../functions/commerce/cart-pricing';
 import type { PromoRule } from '../../functions/commerce/promo';
 
 function product(id: string, overrides: Partial<PricingProduct> = {}): PricingProduct {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DbHandle, openDatabase } from '../../db/client';
+import type { NotificationEvent } from '../../durable-objects/notification-room';
 import {
   type NotifyServices,
   notifyUser,
@@ -7,8 +8,7 @@ import {
   setPreferences,
 } from '../../functions/notifications/service';
 import type { Logger } from '../../functions/platform/logging';
-import { createMailer } from '../../functions/platform/mail';
-import type { NotificationEvent } from '../../functions/platform/notifier';
+import { createMailer } from '../../functions/platform/mailer';
 import { mailsTo, query, waitForMail } from '../helpers/accounts';
 import { registerUser } from '../helpers/api';
 

@@ -1,13 +1,18 @@
 import { and, eq } from 'drizzle-orm';
-import { type JobOutputFile, mediaFiles } from '../../../db/schema';
+import {
+  type GenerationJobRow,
+  type GenerationStepRow,
+  type JobOutputFile,
+  mediaFiles,
+} from '../../../db/schema';
 import { saveGeneratedFile } from '../../media/service';
+import { costMicros } from '../../models/pricing';
 import { streamChat } from '../../models/providers';
 import type { ChatMessage } from '../../models/providers/types';
-import { costMicros, requireModel, resolveProvider } from '../../models/service';
-import { countTokens, estimatePromptTokens } from '../../models/tokens';
+import { requireModel, resolveProvider } from '../../models/service';
+import { countTokens, estimatePromptTokens } from '../../models/token-count';
 import type { Services } from '../../platform/env';
 import { thumbnailPng } from '../encoders/png';
-import type { JobRow, StepRow } from '../engine';
 import { imageProviders, MEDIA_MODELS, resolveMediaProvider, videoProviders } from '../providers';
 import {
   type GeneratedFile,
@@ -38,12 +43,12 @@ export interface StepUsage {
 
 export interface StepContext {
   services: Services;
-  job: JobRow;
+  job: GenerationJobRow;
   input: JobInput;
-  step: StepRow;
+  step: GenerationStepRow;
   /** Results of the job's finished steps, by step number. */
   results: Map<number, StepResult>;
-  steps: StepRow[];
+  steps: GenerationStepRow[];
   signal: AbortSignal;
   /** The Workers static assets (book fonts live there, not in the script). */
   assets?: Fetcher;

@@ -5,7 +5,7 @@ import { createChatSessions } from '../chat-sessions';
 import { type AppEnv, type Secrets, type Services, secretsSchema } from '../env';
 import { ApiError } from '../errors';
 import { createLogger } from '../logging';
-import { createMailer } from '../mail';
+import { createMailer } from '../mailer';
 import { createNotifier } from '../notifier';
 import { createQueue } from '../queue';
 import { createKeyValue } from '../redis';

@@ -1,4 +1,4 @@
-import type { TokenSummary } from '../../../functions/developer/tokens';
+import type { TokenSummary } from '../../../functions/developer/api-tokens';
 import { bearer, client, sendJson, sendOk } from './client';
 
 export type ApiToken = TokenSummary;

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema';
-import type { RequestMeta } from '../auth/service';
+import type { RequestMeta } from '../auth/request-meta';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { randomToken, sha256Hex } from '../platform/tokens';
