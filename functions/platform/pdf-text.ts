@@ -36,8 +36,8 @@ function charsetOf(font: PDFFont): Set<number> {
 }
 
 /**
- * `text` reduced to what `font` can draw: tabs become spaces and other control characters
- * are dropped; a character the font lacks becomes its fallback above (typographic spaces,
+ * `text` reduced to what `font` can draw: tabs and line breaks become spaces (a PDF text run
+ * is one line) and other control characters are dropped; a character the font lacks becomes its fallback above (typographic spaces,
  * quotes and dashes in plain ASCII) when the font has that, else the letter without its
  * accents when the font has that, else "?". What the font has is kept as it is, so French
  * accents survive with any font that knows them (WinAnsi does).
@@ -47,7 +47,7 @@ export function pdfText(text: string, font: PDFFont): string {
   const drawable = (value: string) =>
     [...value].every((c) => charset.has(c.codePointAt(0) as number));
   let out = '';
-  for (const char of text.replace(/\t/g, ' ')) {
+  for (const char of text.replace(/\r\n|[\t\n\r]/g, ' ')) {
     const code = char.codePointAt(0) as number;
     if (code < 32) continue;
     if (charset.has(code)) {
