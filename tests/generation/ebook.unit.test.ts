@@ -7,7 +7,7 @@ import {
   type EbookBook,
   loadBookFonts,
   typesetEbook,
-} from '../../functions/generation/ebook/typeset';
+} from '../../functions/generation/ebook';
 import { encodePng } from '../../functions/generation/encoders/png';
 import {
   type EbookWriterInput,

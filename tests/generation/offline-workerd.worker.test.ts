@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { buildEpub, loadBookFonts, typesetEbook } from '../../functions/generation/ebook/typeset';
+import { buildEpub, loadBookFonts, typesetEbook } from '../../functions/generation/ebook';
 import { decodePng, thumbnailPng } from '../../functions/generation/encoders/png';
 import { offlineChapter, offlineOutline } from '../../functions/generation/offline-writer';
 import {

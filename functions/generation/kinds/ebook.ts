@@ -1,6 +1,6 @@
 import type { JobOutputFile } from '../../../db/schema';
 import { requireModel } from '../../models/service';
-import { buildEpub, loadBookFonts, typesetEbook } from '../ebook/typeset';
+import { buildEpub, loadBookFonts, typesetEbook } from '../ebook';
 import {
   chapterPrompt,
   type Outline,

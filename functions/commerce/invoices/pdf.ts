@@ -1,130 +1,18 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+/**
+ * An invoice or credit note drawn as a PDF (pdf-lib, standard Helvetica): the seller, the
+ * buyer, the lines, the totals, VAT per rate and the payment method, in French or English.
+ */
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import type { Database, Transaction } from '../../db/client';
-import {
-  type BillingDetails,
-  invoiceCounters,
-  invoices,
-  orderItems,
-  orders,
-  refunds,
-  users,
-} from '../../db/schema';
-import { currencyExponent } from '../payments/money';
-import type { AuthContext, Secrets, Services } from '../platform/env';
-import { ApiError } from '../platform/errors';
-import { DEFAULT_SHIPPING, includedVat } from './cart-pricing';
-import { allocate } from './promo';
+import type { BillingDetails, orderItems, orders } from '../../../db/schema';
+import { currencyExponent } from '../../payments/money';
+import type { Secrets } from '../../platform/env';
+import { pdfText } from '../../platform/pdf-text';
+import { DEFAULT_SHIPPING } from '../cart-pricing';
+import type { InvoiceRow } from './numbering';
+import { refundVat, vatBreakdown } from './vat';
 
-export type InvoiceRow = typeof invoices.$inferSelect;
 type OrderRow = typeof orders.$inferSelect;
 type OrderItemRow = typeof orderItems.$inferSelect;
-
-/** The R2 key of an invoice's PDF: under its owner's prefix, like every user file. */
-export function invoiceKey(userId: string, invoiceId: string): string {
-  return `invoices/${userId}/${invoiceId}.pdf`;
-}
-
-/** "2026-000123": the year and the sequence within it, zero-padded so numbers sort. */
-export function invoiceNumber(year: number, sequence: number): string {
-  return `${year}-${String(sequence).padStart(6, '0')}`;
-}
-
-/**
- * Numbers and records an invoice or credit note inside the caller's transaction. The number
- * comes from one counter row per year, incremented in place: the row stays locked until the
- * transaction ends, so numbers are handed out one at a time, and a rollback gives the number
- * back with everything else, so the sequence has no gaps.
- */
-export async function issueInvoice(
-  tx: Transaction,
-  input: {
-    orderId: string;
-    userId: string;
-    kind: 'invoice' | 'credit_note';
-    totalMinor: number;
-    currency: string;
-    refundId?: string;
-    at?: Date;
-  },
-): Promise<InvoiceRow> {
-  const at = input.at ?? new Date();
-  const year = at.getUTCFullYear();
-  const [counter] = await tx
-    .insert(invoiceCounters)
-    .values({ year, last: 1 })
-    .onConflictDoUpdate({
-      target: invoiceCounters.year,
-      set: { last: sql`${invoiceCounters.last} + 1` },
-    })
-    .returning({ last: invoiceCounters.last });
-  if (!counter) throw new Error('invoice counter returned no row');
-  const id = crypto.randomUUID();
-  const [row] = await tx
-    .insert(invoices)
-    .values({
-      id,
-      orderId: input.orderId,
-      userId: input.userId,
-      kind: input.kind,
-      year,
-      sequence: counter.last,
-      number: invoiceNumber(year, counter.last),
-      totalMinor: input.totalMinor,
-      currency: input.currency,
-      r2Key: invoiceKey(input.userId, id),
-      refundId: input.refundId ?? null,
-      createdAt: at,
-    })
-    .returning();
-  if (!row) throw new Error('invoice insert returned no row');
-  return row;
-}
-
-export interface VatLine {
-  rateBps: number;
-  grossMinor: number;
-  netMinor: number;
-  vatMinor: number;
-}
-
-/**
- * VAT per rate of an order, recomputed from its price snapshot exactly as the cart computed
- * it: line totals after discount grouped by rate, shipping at the shipping rate, VAT the
- * part of each gross amount at its rate.
- */
-export function vatBreakdown(
-  lines: ReadonlyArray<Pick<OrderItemRow, 'taxRateBps' | 'lineTotalMinor'>>,
-  shippingMinor: number,
-): VatLine[] {
-  const grossByRate = new Map<number, number>();
-  for (const line of lines) {
-    grossByRate.set(line.taxRateBps, (grossByRate.get(line.taxRateBps) ?? 0) + line.lineTotalMinor);
-  }
-  if (shippingMinor > 0) {
-    const rate = DEFAULT_SHIPPING.taxRateBps;
-    grossByRate.set(rate, (grossByRate.get(rate) ?? 0) + shippingMinor);
-  }
-  return [...grossByRate.entries()]
-    .sort(([a], [b]) => b - a)
-    .map(([rateBps, grossMinor]) => {
-      const vatMinor = includedVat(grossMinor, rateBps);
-      return { rateBps, grossMinor, netMinor: grossMinor - vatMinor, vatMinor };
-    });
-}
-
-/** A refund's VAT: the amount spread over the order's rates in proportion, then negated. */
-function refundVat(orderVat: readonly VatLine[], amountMinor: number): VatLine[] {
-  const parts = allocate(
-    amountMinor,
-    orderVat.map((line) => line.grossMinor),
-  );
-  return orderVat.map((line, i) => {
-    const gross = parts[i] ?? 0;
-    const vat = includedVat(gross, line.rateBps);
-    return { rateBps: line.rateBps, grossMinor: -gross, netMinor: -(gross - vat), vatMinor: -vat };
-  });
-}
 
 export interface Seller {
   name: string;
@@ -155,51 +43,6 @@ export interface InvoiceDocument {
   /** Credit notes: the refund and the number of the invoice it corrects. */
   refund: { amountMinor: number; reason: string | null } | null;
   invoiceNumber: string | null;
-}
-
-/** Reads what an invoice's PDF shows; null when there is no such invoice. */
-export async function loadInvoiceDocument(
-  db: Database,
-  invoiceId: string,
-): Promise<InvoiceDocument | null> {
-  const [row] = await db
-    .select({ invoice: invoices, order: orders, locale: users.locale })
-    .from(invoices)
-    .innerJoin(orders, eq(orders.id, invoices.orderId))
-    .innerJoin(users, eq(users.id, invoices.userId))
-    .where(eq(invoices.id, invoiceId));
-  if (!row) return null;
-  const lines = await db
-    .select()
-    .from(orderItems)
-    .where(eq(orderItems.orderId, row.order.id))
-    .orderBy(asc(orderItems.id));
-  let refund: InvoiceDocument['refund'] = null;
-  let original: string | null = null;
-  if (row.invoice.kind === 'credit_note') {
-    if (row.invoice.refundId) {
-      const [found] = await db
-        .select({ amountMinor: refunds.amountMinor, reason: refunds.reason })
-        .from(refunds)
-        .where(eq(refunds.id, row.invoice.refundId));
-      refund = found ?? null;
-    }
-    const [first] = await db
-      .select({ number: invoices.number })
-      .from(invoices)
-      .where(and(eq(invoices.orderId, row.order.id), eq(invoices.kind, 'invoice')))
-      .orderBy(asc(invoices.createdAt))
-      .limit(1);
-    original = first?.number ?? null;
-  }
-  return {
-    invoice: row.invoice,
-    order: row.order,
-    lines,
-    locale: row.locale === 'en' ? 'en' : 'fr',
-    refund,
-    invoiceNumber: original,
-  };
 }
 
 const SYMBOLS: Record<string, string> = { EUR: '€', USD: '$', GBP: '£' };
@@ -310,7 +153,6 @@ const GREY = rgb(0.35, 0.35, 0.35);
 
 /** Writes text with the standard fonts, replacing what WinAnsi cannot encode. */
 class Writer {
-  private readonly charsets = new Map<PDFFont, Set<number>>();
   page: PDFPage;
   y: number;
   pages = 1;
@@ -324,17 +166,12 @@ class Writer {
     this.y = A4[1] - MARGIN;
   }
 
+  /**
+   * Text as printed: no-break, narrow and thin spaces become plain spaces, then what the font
+   * cannot draw is replaced the way every WeBox PDF replaces it.
+   */
   clean(font: PDFFont, text: string): string {
-    let set = this.charsets.get(font);
-    if (!set) {
-      set = new Set(font.getCharacterSet());
-      this.charsets.set(font, set);
-    }
-    let out = '';
-    for (const ch of text.replace(/[\u202f\u2009\u00a0]/g, ' ')) {
-      out += set.has(ch.codePointAt(0) ?? 0) ? ch : '?';
-    }
-    return out;
+    return pdfText(text.replace(/[\u202f\u2009\u00a0]/g, ' '), font);
   }
 
   /** Cuts text to `width`, ending with an ellipsis when it had to cut. */
@@ -567,43 +404,4 @@ export async function renderInvoicePdf(
     });
   });
   return new Uint8Array(await pdf.save());
-}
-
-/** Renders an invoice's PDF and stores it in R2 under its key (after the invoice committed). */
-export async function storeInvoicePdf(
-  services: Services,
-  invoiceId: string,
-): Promise<Uint8Array<ArrayBuffer> | null> {
-  const doc = await loadInvoiceDocument(services.db, invoiceId);
-  if (!doc) return null;
-  const bytes = await renderInvoicePdf(doc, sellerFrom(services.secrets));
-  await services.media.put(doc.invoice.r2Key, bytes, {
-    httpMetadata: { contentType: 'application/pdf' },
-    customMetadata: { invoiceNumber: doc.invoice.number },
-  });
-  return bytes;
-}
-
-/**
- * An invoice's PDF for its owner or an administrator (anyone else: 404). The PDF is written
- * to R2 after the invoice's transaction commits; if that write never happened (the isolate
- * stopped first, R2 failed) it is drawn again from the committed rows and stored now.
- */
-export async function invoicePdf(
-  services: Services,
-  caller: AuthContext,
-  invoiceId: string,
-): Promise<{ bytes: Uint8Array<ArrayBuffer>; number: string }> {
-  const [row] = await services.db
-    .select({ userId: invoices.userId, r2Key: invoices.r2Key, number: invoices.number })
-    .from(invoices)
-    .where(eq(invoices.id, invoiceId));
-  if (!row || (row.userId !== caller.userId && caller.role !== 'admin')) {
-    throw new ApiError('NOT_FOUND', 'No such invoice.');
-  }
-  const stored = await services.media.get(row.r2Key);
-  if (stored) return { bytes: new Uint8Array(await stored.arrayBuffer()), number: row.number };
-  const bytes = await storeInvoicePdf(services, invoiceId);
-  if (!bytes) throw new ApiError('NOT_FOUND', 'No such invoice.');
-  return { bytes, number: row.number };
 }
