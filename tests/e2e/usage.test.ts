@@ -157,13 +157,16 @@ describe('API tokens, usage and the model registry in the browser', () => {
       await toggle.uncheck();
       await expect.poll(() => toggle.isChecked(), TIMEOUT).toBe(false);
 
-      const all = await json<{
-        items: Array<{ modelId: string; enabled: boolean; inputPriceMicros: number }>;
-      }>(await call('/api/admin/models', { token: admin.accessToken }));
-      expect(all.items.find((item) => item.modelId === modelId)).toMatchObject({
-        enabled: false,
-        inputPriceMicros: 1_500_000,
-      });
+      // The checkbox flips at once; the registry follows when the save answers.
+      const stored = async () => {
+        const all = await json<{
+          items: Array<{ modelId: string; enabled: boolean; inputPriceMicros: number }>;
+        }>(await call('/api/admin/models', { token: admin.accessToken }));
+        return all.items.find((item) => item.modelId === modelId);
+      };
+      await expect
+        .poll(stored, TIMEOUT)
+        .toMatchObject({ enabled: false, inputPriceMicros: 1_500_000 });
     } finally {
       await context.close();
     }

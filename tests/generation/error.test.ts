@@ -152,8 +152,16 @@ describe('generation: failures', () => {
     try {
       const usage = await db`select 1 from usage_events where user_id = ${user.id}`;
       expect(usage).toHaveLength(0);
-      const notes = await db`select type from notifications where user_id = ${user.id}`;
-      expect(notes.map((n) => n.type)).toEqual(['job.failed']);
+      // The notification is written once the failure is recorded, so it may trail the job.
+      await expect
+        .poll(
+          async () =>
+            (await db`select type from notifications where user_id = ${user.id}`).map(
+              (n) => n.type,
+            ),
+          { timeout: 10_000 },
+        )
+        .toEqual(['job.failed']);
     } finally {
       await db.end();
     }
