@@ -49,8 +49,8 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
       );
     },
     get db() {
-      // Up to 3 connections: reads a request runs side by side go out at once (postgres.js sends
-      // an unprepared query's Describe and waits, so one connection would serialise them).
+      // Up to 3 connections: reads a request runs side by side go out at once (a connection
+      // answers one query at a time, so one connection would serialise them).
       handle ??= openDatabase(databaseUrl, { max: 3 });
       return handle.db;
     },
