@@ -41,6 +41,19 @@ export class RoundTripRecorder {
     return exchange;
   }
 
+  /** True when no exchange is open and none ended in the last `ms`. */
+  quiet(ms: number): boolean {
+    const now = this.now();
+    for (let i = this.exchanges.length - 1; i >= 0; i--) {
+      const e = this.exchanges[i];
+      // Exchanges are appended in start order; a minute back is far enough (a stuck one is
+      // not trailing work).
+      if (now - e.start > 60_000) break;
+      if (e.end === undefined || now - e.end < ms) return false;
+    }
+    return true;
+  }
+
   /** The exchanges that started at or after `from` and were answered by `to`. */
   window(from: number, to: number): Exchange[] {
     return this.exchanges.filter((e) => e.start >= from && e.end !== undefined && e.end <= to);
@@ -94,6 +107,15 @@ async function handleControl(
     const to = Number(url.searchParams.get('to') ?? recorder.now());
     return http.sendJson(res, 200, report(recorder, from, to));
   }
+  if (url.pathname === '/quiet') {
+    // Waits for work trailing an earlier request (a waitUntil write) to finish, so that it is
+    // not counted against the next request's budget.
+    const ms = Number(url.searchParams.get('ms') ?? 100);
+    const deadline = recorder.now() + Number(url.searchParams.get('timeout') ?? 5_000);
+    while (!recorder.quiet(ms) && recorder.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    return http.sendJson(res, 200, { quiet: recorder.quiet(ms), now: recorder.now() });
+  }
   if (url.pathname === '/delay' && req.method === 'POST') {
     const body = http.parseJsonBody(await http.readBody(req, 1_000, () => new Error('big')), () =>
       Error('not JSON'),
@@ -102,10 +124,12 @@ async function handleControl(
     recorder.delayMs = body.ms;
     return http.sendJson(res, 200, { delayMs: recorder.delayMs });
   }
-  return http.sendJson(res, 404, { error: 'GET /now, GET /window?from&to, POST /delay {ms}' });
+  return http.sendJson(res, 404, {
+    error: 'GET /now, GET /window?from&to, GET /quiet?ms&timeout, POST /delay {ms}',
+  });
 }
 
-/** Serves `GET /now`, `GET /window?from=&to=` and `POST /delay {ms}` for tests and the bench. */
+/** Serves `GET /now`, `GET /window?from=&to=`, `GET /quiet?ms=&timeout=` and `POST /delay {ms}` for tests and the bench. */
 export function serveControl(recorder: RoundTripRecorder, port = 0): Promise<http.Listening> {
   return http.serveJson({
     port,
