@@ -46,6 +46,7 @@ export class RoundTripRecorder {
     const now = this.now();
     for (let i = this.exchanges.length - 1; i >= 0; i--) {
       const e = this.exchanges[i];
+      if (!e) continue;
       // Exchanges are appended in start order; a minute back is far enough (a stuck one is
       // not trailing work).
       if (now - e.start > 60_000) break;
