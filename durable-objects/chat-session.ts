@@ -1,14 +1,32 @@
 import { DurableObject } from 'cloudflare:workers';
 import { type Database, openDatabase } from '../db/client';
+import type { AttachmentRow } from '../functions/chat/attachments';
+import { type ApiMessage, type MessageRow, toMessage } from '../functions/chat/conversations';
+import {
+  applySend,
+  buildHistory,
+  DEFAULT_MODEL,
+  jobFor,
+  type LiveConversation,
+  loadLive,
+  type PreparedModel,
+  planSend,
+  reviveJson,
+  type SendInput,
+  type SendWrite,
+  writeSend,
+} from '../functions/chat/live';
 import {
   type AbortReason,
   executeTurn,
+  finishedFields,
   persistTurn,
   type TurnJob,
   type TurnResult,
   type TurnSink,
 } from '../functions/chat/turns';
 import type { Bindings } from '../functions/platform/env';
+import { ApiError, type ErrorCode } from '../functions/platform/errors';
 import { recordUsage, type UsageRecord } from '../functions/usage/service';
 import { migrate, sqlTag } from './sql';
 
@@ -51,7 +69,42 @@ const SCHEMA = [
      attempts INTEGER NOT NULL DEFAULT 0,
      next_try INTEGER NOT NULL
    )`,
+  // The conversation's live state (see functions/chat/live.ts): one row, its messages, its files.
+  `CREATE TABLE live_state (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     conversation TEXT NOT NULL,
+     agent TEXT,
+     loaded_at INTEGER NOT NULL
+   )`,
+  'CREATE TABLE live_messages (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, row TEXT NOT NULL)',
+  'CREATE TABLE live_files (id TEXT PRIMARY KEY, row TEXT NOT NULL)',
+  // Sends laid on the live state and not yet in Postgres, written in order, each once.
+  `CREATE TABLE send_outbox (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     send TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_try INTEGER NOT NULL
+   )`,
 ];
+
+/** What the Worker hands the object for one send, after checking models, keys and files. */
+export interface SendRequest {
+  conversationId: string;
+  userId: string;
+  input: SendInput;
+  /** Null when the request named no model: the object answers with the ones to prepare. */
+  prepared: PreparedModel[] | null;
+  files: AttachmentRow[];
+  temperature?: number;
+}
+
+export type SendOutcome =
+  | { kind: 'started'; userMessage: ApiMessage; replies: ApiMessage[]; after: number }
+  | { kind: 'models'; slugs: string[] }
+  | { kind: 'problem'; code: ErrorCode; detail: string };
+
+/** How long live state is trusted before it is read from Postgres again (a backstop). */
+export const LIVE_TTL_MS = 10 * 60_000;
 
 /** How many events one read returns at most; a client keeps reading until it is caught up. */
 export const MAX_READ = 500;
@@ -136,6 +189,212 @@ export class ChatSession extends DurableObject<Env> {
 
   private get bindings(): Bindings {
     return this.env as Bindings;
+  }
+
+  private loading: Promise<void> | null = null;
+  private flushing: Promise<boolean> | null = null;
+
+  /** The live state as stored here, or null when there is none. */
+  private readLive(): (LiveConversation & { loadedAt: number }) | null {
+    const [state] = this.sql<{ conversation: string; agent: string | null; loaded_at: number }>`
+      SELECT conversation, agent, loaded_at FROM live_state WHERE id = 1`;
+    if (!state) return null;
+    return {
+      conversation: reviveJson(state.conversation),
+      agent: state.agent ? reviveJson(state.agent) : null,
+      messages: this.sql<{
+        row: string;
+      }>`SELECT row FROM live_messages ORDER BY created_at, id`.map((row) =>
+        reviveJson<MessageRow>(row.row),
+      ),
+      files: this.sql<{ row: string }>`SELECT row FROM live_files`.map((row) =>
+        reviveJson<AttachmentRow>(row.row),
+      ),
+      loadedAt: state.loaded_at,
+    };
+  }
+
+  private putLiveMessage(row: MessageRow): void {
+    this.sql`INSERT INTO live_messages (id, created_at, row)
+      VALUES (${row.id}, ${row.createdAt.getTime()}, ${JSON.stringify(row)})
+      ON CONFLICT(id) DO UPDATE SET row = excluded.row`;
+  }
+
+  private putLiveFile(file: AttachmentRow): void {
+    this.sql`INSERT INTO live_files (id, row) VALUES (${file.id}, ${JSON.stringify(file)})
+      ON CONFLICT(id) DO NOTHING`;
+  }
+
+  private clearLive(): void {
+    this.ctx.storage.transactionSync(() => {
+      this.sql`DELETE FROM live_state`;
+      this.sql`DELETE FROM live_messages`;
+      this.sql`DELETE FROM live_files`;
+    });
+  }
+
+  /**
+   * The live state, read from Postgres (one parallel round trip) when there is none or it is
+   * older than LIVE_TTL_MS. Pending sends are written first, so Postgres is never read behind
+   * this object's back; while they cannot be written the state here is kept.
+   */
+  private async ensureLive(conversationId: string): Promise<LiveConversation | null> {
+    const cached = this.readLive();
+    if (cached && Date.now() - cached.loadedAt < LIVE_TTL_MS) return cached;
+    this.loading ??= (async () => {
+      try {
+        if (!(await this.flushSends()) && cached) return;
+        // Its three reads go out together, one connection each.
+        const loaded = await this.withDatabase((db) => loadLive(db, conversationId), {
+          connections: 3,
+        });
+        this.clearLive();
+        if (!loaded) return;
+        this.ctx.storage.transactionSync(() => {
+          this.sql`INSERT INTO live_state (id, conversation, agent, loaded_at)
+            VALUES (1, ${JSON.stringify(loaded.conversation)},
+              ${loaded.agent ? JSON.stringify(loaded.agent) : null}, ${Date.now()})`;
+          for (const row of loaded.messages) this.putLiveMessage(row);
+          for (const file of loaded.files) this.putLiveFile(file);
+        });
+      } finally {
+        this.loading = null;
+      }
+    })();
+    await this.loading;
+    return this.readLive();
+  }
+
+  /** The caller's live conversation, or null when it is absent, deleted or someone else's. */
+  private async ownLive(conversationId: string, userId: string) {
+    await this.ensureLive(conversationId);
+    const live = this.readLive();
+    const conversation = live?.conversation;
+    return live && conversation?.userId === userId && !conversation.deletedAt ? live : null;
+  }
+
+  /**
+   * One send: lays the user message and its replies on the live state, queues them for
+   * Postgres (written right after this answers, retried by the alarm until they land) and
+   * starts the replies. Warm, nothing here waits on Postgres.
+   */
+  async send(request: SendRequest): Promise<SendOutcome> {
+    const problem = (code: ErrorCode, detail: string): SendOutcome => ({
+      kind: 'problem',
+      code,
+      detail,
+    });
+    for (let attempt = 1; ; attempt++) {
+      let live: LiveConversation | null;
+      try {
+        live = await this.ownLive(request.conversationId, request.userId);
+      } catch (err) {
+        warnRetry('chat conversation not loaded', { conversationId: request.conversationId }, err);
+        return problem('SERVICE_UNAVAILABLE', 'The conversation could not be read; try again.');
+      }
+      if (!live) return problem('NOT_FOUND', 'No such conversation.');
+      const { conversation, agent } = live;
+      if (!request.prepared) {
+        return {
+          kind: 'models',
+          slugs: [conversation.model ?? agent?.defaultModel ?? DEFAULT_MODEL],
+        };
+      }
+      let plan: ReturnType<typeof planSend>;
+      try {
+        plan = planSend(live, request.userId, request.input, request.prepared, request.files);
+      } catch (err) {
+        if (err instanceof ApiError) return problem(err.code, err.message);
+        throw err;
+      }
+      const compare = plan.replies.length > 1;
+      const files = [...live.files, ...request.files];
+      const jobs: TurnJob[] = [];
+      for (const [index, reply] of plan.replies.entries()) {
+        const entry = request.prepared[index];
+        if (!entry) continue;
+        const history = await buildHistory(this.env.MEDIA, files, plan.thread, entry.model, agent);
+        const temperature = request.temperature ?? agent?.temperature ?? undefined;
+        const source = compare ? 'compare' : 'chat';
+        jobs.push(
+          jobFor(request.userId, conversation.id, reply, entry, history, source, temperature),
+        );
+      }
+      // Another send may have moved the leaf while the history was built: lay this one again.
+      const now = this.readLive();
+      if (
+        now?.conversation.activeLeafId !== conversation.activeLeafId ||
+        now.messages.length !== live.messages.length
+      ) {
+        if (attempt < 3) continue;
+        return problem('CONFLICT', 'The conversation changed meanwhile; send again.');
+      }
+      this.ctx.storage.transactionSync(() => {
+        this.sql`UPDATE live_state SET conversation = ${JSON.stringify(applySend(live, plan))}
+          WHERE id = 1`;
+        for (const row of plan.write.rows) this.putLiveMessage(row);
+        for (const file of request.files) this.putLiveFile(file);
+        this.sql`INSERT INTO send_outbox (send, next_try)
+          VALUES (${JSON.stringify(plan.write)}, ${Date.now()})`;
+      });
+      const { after } = await this.startTurns(jobs);
+      this.ctx.waitUntil(this.flushSends());
+      return {
+        kind: 'started',
+        userMessage: toMessage(plan.userRow),
+        replies: plan.replies.map(toMessage),
+        after,
+      };
+    }
+  }
+
+  /** Writes the pending sends now; false while Postgres cannot take them. */
+  async settle(): Promise<boolean> {
+    return this.flushSends();
+  }
+
+  /** Drops the live state (after a write to the conversation elsewhere); the next send reloads. */
+  async forget(): Promise<void> {
+    this.clearLive();
+  }
+
+  /** Pending sends, oldest first (for tests). */
+  async pendingSends(): Promise<SendWrite[]> {
+    return this.sql<{ send: string }>`SELECT send FROM send_outbox ORDER BY seq`.map((row) =>
+      reviveJson<SendWrite>(row.send),
+    );
+  }
+
+  /** Writes the queued sends in order, one flush at a time; false when one did not land. */
+  private flushSends(): Promise<boolean> {
+    if (this.flushing) return this.flushing;
+    const run = this.writeQueuedSends();
+    this.flushing = run;
+    const clear = () => {
+      if (this.flushing === run) this.flushing = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async writeQueuedSends(): Promise<boolean> {
+    for (;;) {
+      const [row] = this.sql<{ seq: number; send: string; attempts: number }>`
+        SELECT seq, send, attempts FROM send_outbox ORDER BY seq LIMIT 1`;
+      if (!row) return true;
+      try {
+        await this.withDatabase((db) => writeSend(db, reviveJson<SendWrite>(row.send)));
+        this.sql`DELETE FROM send_outbox WHERE seq = ${row.seq}`;
+      } catch (err) {
+        // Never given up: the messages reach Postgres once it is back (the alarm retries).
+        const attempts = row.attempts + 1;
+        this.sql`UPDATE send_outbox SET attempts = ${attempts},
+          next_try = ${Date.now() + backoffMs(attempts)} WHERE seq = ${row.seq}`;
+        warnRetry('chat send not saved yet', { attempts }, err);
+        await this.scheduleAlarm();
+        return false;
+      }
+    }
   }
 
   /** Appends events to the log in order and hands them to live subscribers; returns their ids. */
@@ -273,6 +532,13 @@ export class ChatSession extends DurableObject<Env> {
     const now = Date.now();
     this.sql`UPDATE turns SET status = ${result.status}, result = ${JSON.stringify(result)},
       finished_at = ${now} WHERE id = ${turnId}`;
+    const [live] = this.sql<{ row: string }>`SELECT row FROM live_messages WHERE id = ${turnId}`;
+    if (live) {
+      this.putLiveMessage({
+        ...reviveJson<MessageRow>(live.row),
+        ...finishedFields(result, new Date(now)),
+      });
+    }
     this.appendSync(turnId, [
       {
         type: 'done',
@@ -301,6 +567,8 @@ export class ChatSession extends DurableObject<Env> {
     const job = JSON.parse(turn.job) as TurnJob;
     const result = JSON.parse(turn.result) as TurnResult;
     try {
+      // The message row is written by its send first (the outbox keeps the order).
+      if (!(await this.flushSends())) throw new Error('its send is not in Postgres yet');
       await this.withDatabase((db) => persistTurn(db, job, result));
       this.sql`UPDATE turns SET persisted = 1, next_try = NULL WHERE id = ${turnId}`;
     } catch (err) {
@@ -313,10 +581,13 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   /** Runs `work` on a connection of its own, closed in the background. */
-  private async withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  private async withDatabase<T>(
+    work: (db: Database) => Promise<T>,
+    options: { connections?: number } = {},
+  ): Promise<T> {
     const url = this.bindings.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
-    const handle = openDatabase(url);
+    const handle = openDatabase(url, { max: options.connections ?? 1 });
     try {
       return await work(handle.db);
     } finally {
@@ -449,7 +720,11 @@ export class ChatSession extends DurableObject<Env> {
    * live events, closing once no turn is running. Backlog and subscription are taken in one
    * synchronous step, so nothing appended in between is lost or sent twice.
    */
-  async subscribe(after: number): Promise<ReadableStream<Uint8Array>> {
+  async subscribe(
+    after: number,
+    owner?: { conversationId: string; userId: string },
+  ): Promise<ReadableStream<Uint8Array> | null> {
+    if (owner && !(await this.ownLive(owner.conversationId, owner.userId))) return null;
     let subscriber: Subscriber | undefined;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
     const stop = () => {
@@ -515,6 +790,7 @@ export class ChatSession extends DurableObject<Env> {
         SELECT deadline + ${DEADLINE_GRACE_MS} AS at FROM turns WHERE status = 'running'
         UNION ALL SELECT next_try AS at FROM turns WHERE persisted = 0 AND next_try IS NOT NULL
         UNION ALL SELECT next_try AS at FROM usage_outbox
+        UNION ALL SELECT next_try AS at FROM send_outbox
         UNION ALL SELECT finished_at + ${KEEP_FINISHED_MS} AS at FROM turns WHERE finished_at IS NOT NULL AND persisted = 1
       )`[0]?.at;
     if (next == null) return;
@@ -553,6 +829,9 @@ export class ChatSession extends DurableObject<Env> {
         costMicros: 0,
         error: { code: 'TURN_DEADLINE', message: 'The reply took too long and was ended.' },
       });
+    }
+    if (this.sql`SELECT seq FROM send_outbox WHERE next_try <= ${now} LIMIT 1`.length > 0) {
+      await this.flushSends();
     }
     for (const turn of this.sql<TurnRow>`SELECT * FROM turns
         WHERE persisted = 0 AND result IS NOT NULL AND next_try IS NOT NULL AND next_try <= ${now}`) {

@@ -386,9 +386,26 @@ export async function resolveAgent(
   agentId: string,
 ): Promise<AgentContext> {
   const locale = await userLocale(services, userId);
+  const row = findBuiltin(agentId) ? null : await ownRow(services, userId, agentId);
+  const context = agentContext(agentId, locale, row);
+  if (!context) throw notFound();
+  return context;
+}
+
+/**
+ * The chat context of an agent id from what was read for it: a built-in one in `locale`, else
+ * `row` (the caller's own agent row, read by the caller); null when neither (a deleted or
+ * foreign agent: the conversation goes on without instructions).
+ */
+export function agentContext(
+  agentId: string,
+  locale: string | null,
+  row: AgentRow | null,
+): AgentContext | null {
+  const lang: AgentLocale = locale === 'en' ? 'en' : 'fr';
   const builtin = findBuiltin(agentId);
   if (builtin) {
-    const text = builtin[locale];
+    const text = builtin[lang];
     return {
       id: builtinId(builtin),
       name: text.name,
@@ -398,14 +415,14 @@ export async function resolveAgent(
       temperature: builtin.temperature,
     };
   }
-  const row = await ownRow(services, userId, agentId);
+  if (!row) return null;
   const knowledge = row.knowledge.trim();
   return {
     id: row.id,
     name: row.name,
     icon: row.icon,
     systemPrompt: knowledge
-      ? `${row.systemPrompt}\n\n${KNOWLEDGE_HEADING[locale]}\n${knowledge}`
+      ? `${row.systemPrompt}\n\n${KNOWLEDGE_HEADING[lang]}\n${knowledge}`
       : row.systemPrompt,
     defaultModel: row.defaultModel,
     temperature: row.temperature,

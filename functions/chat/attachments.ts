@@ -19,7 +19,7 @@ export const TEXT_TYPES = [
 ] as const;
 export const ATTACHMENT_TYPES = [...IMAGE_TYPES, ...TEXT_TYPES] as const;
 
-type AttachmentRow = typeof chatAttachments.$inferSelect;
+export type AttachmentRow = typeof chatAttachments.$inferSelect;
 
 /** The image type a file's first bytes show, or null. */
 function sniffImage(bytes: Uint8Array): string | null {

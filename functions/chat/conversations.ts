@@ -49,6 +49,27 @@ export type ApiMessage = ReturnType<typeof toMessage>;
 
 const notFound = () => new ApiError('NOT_FOUND', 'No such conversation.');
 
+/**
+ * Runs `write` on the conversation's Postgres rows with its ChatSession object out of the
+ * way: pending sends are written first (503 while Postgres cannot take them), and the
+ * object reloads its live state from Postgres afterwards.
+ */
+export async function withSettledSession<T>(
+  services: Services,
+  conversationId: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  const session = services.chatSessions.forConversation(conversationId);
+  if (!(await session.settle())) {
+    throw new ApiError('SERVICE_UNAVAILABLE', 'The conversation is being saved; try again.');
+  }
+  try {
+    return await write();
+  } finally {
+    await session.forget();
+  }
+}
+
 /** The caller's live (not deleted) conversation, or 404: another user's id looks absent. */
 export async function requireConversation(
   db: Database,
@@ -98,6 +119,17 @@ export async function updateConversation(
   patch: { title?: string; pinned?: boolean; agentId?: string | null },
 ): Promise<ConversationRow> {
   await requireConversation(services.db, userId, id);
+  return withSettledSession(services, id, () =>
+    writeConversationPatch(services, userId, id, patch),
+  );
+}
+
+async function writeConversationPatch(
+  services: Services,
+  userId: string,
+  id: string,
+  patch: { title?: string; pinned?: boolean; agentId?: string | null },
+): Promise<ConversationRow> {
   const [row] = await services.db
     .update(conversations)
     .set({
@@ -117,17 +149,19 @@ export async function deleteConversation(
   userId: string,
   id: string,
 ): Promise<void> {
-  const deleted = await services.db
-    .update(conversations)
-    .set({ deletedAt: new Date() })
-    .where(
-      and(
-        eq(conversations.id, id),
-        eq(conversations.userId, userId),
-        isNull(conversations.deletedAt),
-      ),
-    )
-    .returning({ id: conversations.id });
+  const deleted = await withSettledSession(services, id, () =>
+    services.db
+      .update(conversations)
+      .set({ deletedAt: new Date() })
+      .where(
+        and(
+          eq(conversations.id, id),
+          eq(conversations.userId, userId),
+          isNull(conversations.deletedAt),
+        ),
+      )
+      .returning({ id: conversations.id }),
+  );
   if (deleted.length === 0) throw notFound();
 }
 
@@ -203,7 +237,10 @@ export async function loadMessages(db: Database, conversationId: string): Promis
 
 /** The conversation, all its messages and the replies still streaming. */
 export async function getConversationDetail(services: Services, userId: string, id: string) {
-  // Read together; the messages are only returned once the conversation proved the caller's.
+  // Sends the conversation's object still holds are written first (a no-op when none are);
+  // then read together: the messages are only returned once the conversation proved the
+  // caller's.
+  await services.chatSessions.forConversation(id).settle();
   const [conversation, rows] = await Promise.all([
     requireConversation(services.db, userId, id),
     loadMessages(services.db, id),
@@ -255,14 +292,16 @@ export async function selectBranch(
   messageId: string,
 ): Promise<string> {
   await requireConversation(services.db, userId, conversationId);
-  const rows = await loadMessages(services.db, conversationId);
-  if (!rows.some((row) => row.id === messageId)) {
-    throw new ApiError('NOT_FOUND', 'No such message in this conversation.');
-  }
-  const leaf = newestLeafUnder(rows, messageId);
-  await services.db
-    .update(conversations)
-    .set({ activeLeafId: leaf })
-    .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
-  return leaf;
+  return withSettledSession(services, conversationId, async () => {
+    const rows = await loadMessages(services.db, conversationId);
+    if (!rows.some((row) => row.id === messageId)) {
+      throw new ApiError('NOT_FOUND', 'No such message in this conversation.');
+    }
+    const leaf = newestLeafUnder(rows, messageId);
+    await services.db
+      .update(conversations)
+      .set({ activeLeafId: leaf })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
+    return leaf;
+  });
 }

@@ -145,6 +145,20 @@ export async function executeTurn(
   };
 }
 
+/** The columns a finished turn sets on its reply row, in Postgres and in the object's live copy. */
+export function finishedFields(result: TurnResult, completedAt: Date) {
+  return {
+    content: result.content,
+    status: result.status,
+    error: result.error,
+    inputTokens: result.inputTokens,
+    outputTokens: result.outputTokens,
+    tokensEstimated: result.estimated,
+    costMicros: result.costMicros,
+    completedAt,
+  };
+}
+
 /**
  * Writes a finished reply to Postgres in one transaction: the message (only while it is
  * still `streaming`, so a retry or a late duplicate changes nothing), its usage row (unique
@@ -154,16 +168,7 @@ export async function persistTurn(db: Database, job: TurnJob, result: TurnResult
   await db.transaction(async (tx) => {
     const updated = await tx
       .update(messages)
-      .set({
-        content: result.content,
-        status: result.status,
-        error: result.error,
-        inputTokens: result.inputTokens,
-        outputTokens: result.outputTokens,
-        tokensEstimated: result.estimated,
-        costMicros: result.costMicros,
-        completedAt: new Date(),
-      })
+      .set(finishedFields(result, new Date()))
       .where(and(eq(messages.id, job.turnId), eq(messages.status, 'streaming')))
       .returning({ id: messages.id });
     if (updated.length === 0) return;
