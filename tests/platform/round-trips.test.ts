@@ -36,8 +36,8 @@ async function expectBudget(route: string, request: () => Promise<Response>, bud
 const authed = (path: string) => () => call(path, { token: user.accessToken, ip: user.ip });
 
 describe('round-trip budgets: account', () => {
-  it('GET /api/me ≤ 1', async () => {
-    await expectBudget('GET /api/me', authed('/api/me'), { postgres: 1 });
+  it('GET /api/me ≤ 1, Postgres and Redis together (the revocation mark is read in parallel)', async () => {
+    await expectBudget('GET /api/me', authed('/api/me'), { postgres: 1, total: 1 });
   });
 
   it('POST /api/auth/login ≤ 2 (success and failure)', async () => {
@@ -54,7 +54,7 @@ describe('round-trip budgets: account', () => {
   });
 });
 
-/** The first API call(s) each site page makes (site/src/pages/*), each ≤ 1. */
+/** The first API call(s) each site page makes (site/src/pages/*), each ≤ 1, Redis included. */
 const FIRST_CALLS: Array<[page: string, path: string, anonymous?: boolean]> = [
   ['media', '/api/media/files?limit=48'],
   ['media', '/api/media/storage'],
@@ -73,16 +73,13 @@ describe('round-trip budgets: first API call of each site page', () => {
       await expectBudget(
         `GET ${path} (${page} page)`,
         anonymous ? () => call(path) : authed(path),
-        { postgres: 1 },
+        { postgres: 1, total: 1 },
       );
     });
   }
 });
 
-/**
- * Paths edge-chat owns (chat, /v1, models, agents, usage): flip `it.todo` to `it` as each lands.
- * Chat send and /v1 completion ≤ 1 before the first token, 0 with a warm ChatSession.
- */
+/** Chat send and /v1 completion ≤ 1 before the first token, 0 with a warm ChatSession. */
 describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
   for (const [page, path] of [
     ['chat', '/api/conversations?limit=30'],
@@ -93,7 +90,7 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
     it(`${page}: GET ${path} ≤ 1`, async () => {
       // The model registry is cached per isolate: the steady state is a warm cache.
       await (await authed(path)()).text();
-      await expectBudget(`GET ${path} (${page} page)`, authed(path), { postgres: 1 });
+      await expectBudget(`GET ${path} (${page} page)`, authed(path), { postgres: 1, total: 1 });
     });
   }
   /**

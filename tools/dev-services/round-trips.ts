@@ -84,6 +84,8 @@ export function sequentialRoundTrips(exchanges: Pick<Exchange, 'start' | 'end'>[
 export interface WindowReport {
   postgres: { roundTrips: number; exchanges: Exchange[] };
   redis: { roundTrips: number; exchanges: Exchange[] };
+  /** Postgres and Redis together: a Redis call in parallel with a query counts once. */
+  total: { roundTrips: number };
 }
 
 export function report(recorder: RoundTripRecorder, from: number, to: number): WindowReport {
@@ -93,6 +95,7 @@ export function report(recorder: RoundTripRecorder, from: number, to: number): W
   return {
     postgres: { roundTrips: sequentialRoundTrips(postgres), exchanges: postgres },
     redis: { roundTrips: sequentialRoundTrips(redis), exchanges: redis },
+    total: { roundTrips: sequentialRoundTrips(all) },
   };
 }
 

@@ -19,12 +19,28 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
     { secret: secrets.JWT_SECRET, issuer: config.jwtIssuer, audience: config.jwtAudience },
     token,
   );
-  if (await isRevoked(kv, { ...auth, issuedAtMs })) {
-    throw new ApiError('UNAUTHORIZED', 'This session has ended; sign in again.');
+  const revoked = isRevoked(kv, { ...auth, issuedAtMs });
+  if (!READ_ONLY.has(c.req.method)) {
+    if (await revoked) throw ended();
+    c.set('auth', auth);
+    await next();
+    return;
   }
+  // A read changes nothing, so it runs while the revocation mark is read (Redis and
+  // Postgres in parallel: one round trip, not two); an ended session never sees its answer.
+  revoked.catch(() => {});
   c.set('auth', auth);
   await next();
+  if (await revoked) {
+    await c.res.body?.cancel().catch(() => {});
+    throw ended();
+  }
 });
+
+/** Methods whose handlers only read (house rule: no GET changes state). */
+const READ_ONLY = new Set(['GET', 'HEAD']);
+
+const ended = () => new ApiError('UNAUTHORIZED', 'This session has ended; sign in again.');
 
 /** Requires the admin role; use after requireAuth. */
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
