@@ -117,3 +117,12 @@ export function assertBudget(route: string, measured: Measured, budget: Budget):
     }${budget.total !== undefined ? `, both together ≤ ${budget.total}` : ''} before the first byte):\n${describeWindow(measured.firstByte)}`,
   );
 }
+
+/** Cuts the Worker off Postgres (connections cut and refused) or restores it; tests restore it. */
+export async function setPostgresDown(down: boolean): Promise<void> {
+  await control('/outage', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ postgres: down }),
+  });
+}
