@@ -19,9 +19,10 @@ import { Composer, type ModelChoice } from '../components/chat/composer';
 import { ConversationController, type ConversationView } from '../components/chat/controller';
 import { Icon, SIDEBAR_ICON } from '../components/chat/icon';
 import { Menu } from '../components/chat/menu';
-import { problemText, Thread, type ThreadActions } from '../components/chat/messages';
+import { Thread, type ThreadActions } from '../components/chat/messages';
 import { ChatSidebar } from '../components/chat/sidebar';
 import { buildTree } from '../components/chat/thread';
+import { ProblemAlert } from '../components/form';
 import { saveBlob } from '../components/shop/orders';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
@@ -403,9 +404,7 @@ export function ChatPage() {
               </EmptyState>
             )}
             {view.status === 'error' && view.problem && (
-              <p class="alert alert-error" role="alert">
-                {problemText(view.problem, t)}
-              </p>
+              <ProblemAlert problem={view.problem} other={[]} />
             )}
             {empty && <Welcome agent={agent} />}
             {view.status === 'ready' && (
