@@ -668,6 +668,12 @@ describe('chat in the browser', () => {
           .locator('option[value="openai/gpt-4o-mini"]')
           .evaluate((o) => (o as HTMLOptionElement).disabled),
       ).toBe(true);
+      // The models are listed under their provider.
+      expect(
+        await picker
+          .locator('optgroup[label="OpenAI"] > option[value="openai/gpt-4o-mini"]')
+          .count(),
+      ).toBe(1);
       await page.getByText('Some models need an API key.').waitFor(TIMEOUT);
 
       // Shift+Enter adds a line; Enter sends.

@@ -211,7 +211,8 @@ function ReplyBody({ message }: { message: ChatMessage }) {
       {/* Always present, so assistive technology knows the live region before text arrives. */}
       <MarkdownBody text={message.content} streaming={streaming} />
       {!message.content && streaming ? (
-        <p class="chat-typing" role="status">
+        // Not a live region: the page's one status line says that replies are being written.
+        <p class="chat-typing">
           <span class="visually-hidden">{t('chat.writing')}</span>
           <span aria-hidden="true">
             <i />
