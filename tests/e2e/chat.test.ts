@@ -591,6 +591,9 @@ describe('chat in the browser', () => {
       await page.getByLabel('Model', { exact: true }).selectOption('offline/offline-coder');
       await composer(page).fill('Count the words of this sentence');
       await composer(page).press('Enter');
+      // The second reply must be on the page before `.last()` means it (else the first one,
+      // already complete, passes the wait and the code is read while still streaming).
+      await expect.poll(() => replies(page).count(), TIMEOUT).toBe(2);
       const code = replies(page).last();
       await waitForStatus(code, 'complete');
       const block = code.locator('.code-block');
