@@ -77,17 +77,20 @@ function assertUnexpired(record: Pick<TokenRecord, 'expiresAt'>, now: number): v
   }
 }
 
+/** What a token check reads: the token's own columns and its owner's status. */
+const TOKEN_COLUMNS = {
+  id: apiTokens.id,
+  userId: apiTokens.userId,
+  revokedAt: apiTokens.revokedAt,
+  expiresAt: apiTokens.expiresAt,
+  lastUsedAt: apiTokens.lastUsedAt,
+  status: users.status,
+};
+
 /** One Postgres read: the token by hash with its owner's status; 401 unless it is usable. */
 async function loadToken(db: Database, hash: string): Promise<TokenRecord> {
   const [row] = await db
-    .select({
-      id: apiTokens.id,
-      userId: apiTokens.userId,
-      revokedAt: apiTokens.revokedAt,
-      expiresAt: apiTokens.expiresAt,
-      lastUsedAt: apiTokens.lastUsedAt,
-      status: users.status,
-    })
+    .select(TOKEN_COLUMNS)
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, hash))
