@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { apiTokens, users } from '../../db/schema';
-import type { Services } from '../platform/env';
+import type { Secrets, Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import { type Prefetch, preflight } from '../platform/preflight';
 import type { RateLimitResult, RateLimitRule } from '../platform/rate-limit';
@@ -133,7 +133,9 @@ export interface TokenCheck {
  * `prefetch` read alongside) and no Postgres; cold, one Postgres read before it.
  */
 export async function authenticateToken(
-  services: Pick<Services, 'db' | 'kv' | 'logger' | 'secrets'>,
+  services: Pick<Services, 'db' | 'kv' | 'logger'> & {
+    secrets: Pick<Secrets, 'RATE_LIMIT_MULTIPLIER'>;
+  },
   presented: string | undefined,
   options: { limit?: RateLimitRule; prefetch?: readonly Prefetch[] } = {},
 ): Promise<TokenCheck> {

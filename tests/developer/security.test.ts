@@ -1,6 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
-import { TOKEN_CACHE_TTL_MS, TOKEN_MARK_SECONDS } from '../../functions/developer/token-auth';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { API_CHAT_RULE } from '../../functions/developer/limits';
+import {
+  authenticateToken,
+  TOKEN_CACHE_TTL_MS,
+  TOKEN_MARK_SECONDS,
+} from '../../functions/developer/token-auth';
+import { ApiError } from '../../functions/platform/errors';
 import { createKeyValue } from '../../functions/platform/redis';
 import { markApiTokenRevoked } from '../../functions/platform/revocation';
 import { createAdmin } from '../helpers/accounts';
@@ -304,5 +311,62 @@ describe('/v1 with cached token records', () => {
       expect(body.detail).toBe('This is not a valid WeBox API token.');
       await refused(await complete(`${created.token.slice(0, -1)}!`));
     }
+  });
+});
+
+/**
+ * The token check called as a service, with the Upstash client pointed at the stack's Redis or
+ * at a port where nothing listens (Redis down): without the marks, Postgres decides.
+ */
+describe('token check when Redis does not answer', () => {
+  const warnings: string[] = [];
+  const logger = {
+    debug() {},
+    info() {},
+    warn: (msg: string) => void warnings.push(msg),
+    error() {},
+  };
+  const database = openDatabase(inject('databaseUrl'));
+  const redisUp = createKeyValue({
+    url: workerVar('UPSTASH_REDIS_REST_URL'),
+    token: workerVar('UPSTASH_REDIS_REST_TOKEN'),
+  });
+  const redisDown = createKeyValue({ url: 'http://127.0.0.1:9', token: 'unused' });
+  const services = (kv: typeof redisUp) => ({ db: database.db, kv, logger, secrets: {} });
+  afterAll(() => database.close());
+
+  it('checks a cached token in Postgres, and refuses it once revoked there', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    const first = await authenticateToken(services(redisUp), created.token, {
+      limit: API_CHAT_RULE,
+    });
+    expect(first.caller).toEqual({ tokenId: created.id, userId: user.id });
+    expect(first.limit?.allowed).toBe(true);
+
+    const down = await authenticateToken(services(redisDown), created.token, {
+      limit: API_CHAT_RULE,
+    });
+    expect(down.caller.tokenId).toBe(created.id);
+    expect(down.limit, 'no count without Redis: rateLimitByUser counts itself').toBeUndefined();
+    expect(warnings.at(-1)).toMatch(/marks unreadable/);
+
+    // Cached again while Redis answers, then revoked in Postgres only (no mark):
+    await authenticateToken(services(redisUp), created.token);
+    const db = sql();
+    try {
+      await db`update api_tokens set revoked_at = now() where id = ${created.id}`;
+    } finally {
+      await db.end();
+    }
+    const stale = await authenticateToken(services(redisUp), created.token);
+    expect(stale.caller.tokenId, 'the cached record, within its 15 s').toBe(created.id);
+    // Redis down: the cached copy is not trusted without its marks.
+    const refused = await authenticateToken(services(redisDown), created.token).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(401);
+    expect((refused as ApiError).message).toBe('This API token was revoked.');
   });
 });
