@@ -166,6 +166,7 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
     const cold = await expectBudget('POST /v1/chat/completions (token not cached)', request, {
       postgres: 1,
       redis: 1,
+      total: 2,
     });
     expect(cold.response.status).toBe(200);
     expect(cold.firstByte.postgres.exchanges).toHaveLength(1);
@@ -179,6 +180,7 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
       const warm = await expectBudget(`POST /v1/chat/completions (${turn})`, request, {
         postgres: 0,
         redis: 1,
+        total: 1,
       });
       expect(warm.response.status).toBe(200);
       expect(warm.firstByte.postgres.exchanges).toHaveLength(0);
