@@ -121,7 +121,8 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
       const measured = await expectBudget(
         `POST /api/conversations/:id/messages (${content})`,
         () => sendOnce(content),
-        { postgres: budget },
+        // One Redis call: the session's marks, the send's rate limit and the registry version.
+        { postgres: budget, redis: 1 },
       );
       expect(measured.response.status).toBe(202);
       const started = (await measured.response.json()) as { streamUrl: string };
@@ -141,9 +142,17 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
     ).toHaveLength(3);
   });
 
-  it('POST /v1/chat/completions: one statement (token check and last-used mark) before the first token', async () => {
+  /**
+   * The token record is cached per isolate (developer/token-auth.ts): the first call reads it
+   * (one Postgres round trip), later ones read nothing from Postgres. Every call asks Redis
+   * once: the token's revocation marks, the rate limit and the registry version in one
+   * transaction. The last-used mark is written after the first byte.
+   */
+  it('POST /v1/chat/completions ≤ 1 Postgres round trip cold, 0 warm, and 1 Redis call', async () => {
     const { createApiToken } = await import('../developer/helpers');
     const { token } = await createApiToken(user);
+    // The model registry is cached per isolate: the steady state is a warm cache.
+    await (await authed('/api/models')()).text();
     const request = () =>
       call('/v1/chat/completions', {
         method: 'POST',
@@ -154,10 +163,29 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
           messages: [{ role: 'user', content: 'Hi' }],
         },
       });
-    await (await request()).text(); // warms the isolate's model registry
-    await new Promise((resolve) => setTimeout(resolve, 300)); // lets the usage write finish
-    const measured = await expectBudget('POST /v1/chat/completions', request, { postgres: 1 });
-    expect(measured.firstByte.postgres.exchanges).toHaveLength(1);
+    const cold = await expectBudget('POST /v1/chat/completions (token not cached)', request, {
+      postgres: 1,
+      redis: 1,
+      total: 2,
+    });
+    expect(cold.response.status).toBe(200);
+    expect(cold.firstByte.postgres.exchanges).toHaveLength(1);
+    expect(cold.firstByte.postgres.exchanges[0]?.text.join(' ')).toMatch(/token_hash/);
+    expect(await cold.response.text()).toContain('[DONE]');
+    // The last-used mark followed the response (not before the first byte).
+    expect(
+      cold.complete.postgres.exchanges.some((e) => /update "api_tokens"/i.test(e.text.join(' '))),
+    ).toBe(true);
+    for (const turn of ['warm', 'warm again']) {
+      const warm = await expectBudget(`POST /v1/chat/completions (${turn})`, request, {
+        postgres: 0,
+        redis: 1,
+        total: 1,
+      });
+      expect(warm.response.status).toBe(200);
+      expect(warm.firstByte.postgres.exchanges).toHaveLength(0);
+      expect(await warm.response.text()).toContain('[DONE]');
+    }
   });
 });
 
