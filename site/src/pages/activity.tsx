@@ -2,8 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { type ActivityEvent, getActivity } from '../api/profile';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { type MessageKey, useI18n } from '../i18n';
+import { ProblemAlert } from '../ui';
 
 /** Readable names for the events WeBox records; others show their code. */
 const ACTION_LABEL: Record<string, MessageKey> = {

@@ -5,10 +5,18 @@ import { type CreatedApiToken, createToken, listTokens, revokeToken } from '../a
 import { authed } from '../auth';
 import { asksForCode, useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { ConfirmAction, DataTable, Field, formatDate, usePageTitle, useResource } from '../ui';
+import {
+  ConfirmAction,
+  DataTable,
+  Field,
+  formatDate,
+  ProblemAlert,
+  usePageTitle,
+  useResource,
+} from '../ui';
 
 const EXPIRY_CHOICES = ['', '30', '90', '365'] as const;
 type Expiry = (typeof EXPIRY_CHOICES)[number];

@@ -2,10 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, me, type User } from '../api/client';
 import { areasFor } from '../areas';
 import { authed, updateUser } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { VerificationNotice } from '../components/verification-notice';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { ProblemAlert } from '../ui';
 
 /** The signed-in home: a greeting, the account's details (read fresh from /api/me) and the areas. */
 export function DashboardPage({ user }: { user: User }) {

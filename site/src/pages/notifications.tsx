@@ -8,13 +8,13 @@ import {
   saveNotificationPreferences,
 } from '../api/notifications';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { sitePath } from '../components/notifications/bell';
 import { relativeTime } from '../components/notifications/relative-time';
 import { type MessageKey, useI18n } from '../i18n';
 import { markAllRead, markRead, removeNotification } from '../notification-center';
 import { onSocketEvent } from '../notifications';
 import { Link } from '../router';
+import { ProblemAlert } from '../ui';
 
 const PAGE_SIZE = 20;
 

@@ -2,7 +2,6 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiProblem } from '../api/client';
 import { cancelOrder, getOrder, listOrders, type OrderView } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import {
   METHOD_KEYS,
   OrderDetails,
@@ -15,7 +14,15 @@ import {
 import { BrowseEmpty, NotLoaded, ShopLinks, ShopPage } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, formatDate, formatMoney, Toast, usePageTitle, useResource } from '../ui';
+import {
+  attempt,
+  formatDate,
+  formatMoney,
+  ProblemAlert,
+  Toast,
+  usePageTitle,
+  useResource,
+} from '../ui';
 import { Facts } from '../ui/facts';
 
 /** While a paid order waits for the provider's confirmation, it is read again this often. */

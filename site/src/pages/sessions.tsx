@@ -2,10 +2,16 @@ import { listSessions, revokeOtherSessions, revokeSession } from '../api/account
 import { authed } from '../auth';
 import { useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert } from '../components/form';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
-import { ConfirmAction, DataTable, formatDate, usePageTitle, useResource } from '../ui';
+import {
+  ConfirmAction,
+  DataTable,
+  formatDate,
+  ProblemAlert,
+  usePageTitle,
+  useResource,
+} from '../ui';
 
 const METHOD_LABEL: Record<string, MessageKey> = {
   password: 'sessions.method.password',

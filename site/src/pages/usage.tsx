@@ -2,9 +2,9 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { getUsage, type UsageReport } from '../api/usage';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { ProblemAlert } from '../ui';
 import { BarChart } from '../ui/chart';
 
 const PERIODS = [7, 30, 90] as const;

@@ -8,6 +8,7 @@ export { FilterBar } from './filter-bar';
 export * from './format';
 export { attempt, type Resource, usePageTitle, useResource } from './hooks';
 export { Pager } from './pager';
+export { ProblemAlert } from './problem-alert';
 export { ProgressBar } from './progress-bar';
 export { type TabItem, Tabs } from './tabs';
 export { LiveMessage, Toast } from './toast';

@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { ApiProblem } from '../../api/client';
 import { Link } from '../../router';
-import { usePageTitle } from '../../ui';
-import { ProblemAlert } from '../form';
+import { ProblemAlert, usePageTitle } from '../../ui';
 import { Notice } from './notice';
 
 /** How spending a mailed token went: not yet, done (for an address), or refused. */

@@ -2,8 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiProblem } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { attempt, describedBy } from '../../ui';
-import { ProblemAlert } from '../form';
+import { attempt, describedBy, ProblemAlert } from '../../ui';
 
 /**
  * The state every library page (agents, prompts, media) keeps around its actions: which item is
