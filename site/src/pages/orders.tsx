@@ -16,6 +16,7 @@ import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import {
   attempt,
+  ConfirmAction,
   formatDate,
   formatMoney,
   ProblemAlert,
@@ -96,20 +97,23 @@ function OrderPageView({ id, payment }: { id: string; payment: string | null }) 
         />
         {order.status === 'pending' && (
           <p class="actions">
-            <button
-              type="button"
-              class="button"
+            <ConfirmAction
+              label={t('shop.orders.cancel')}
+              question={t('shop.orders.cancelQuestion', { number: orderNumber(order.id) })}
+              confirmLabel={t('shop.orders.cancelYes')}
               disabled={busy}
-              onClick={() => {
+              onConfirm={async () => {
                 setBusy(true);
                 setProblem(null);
-                void attempt(async () => {
-                  setOrder(await authed((token) => cancelOrder(token, order.id)));
-                }, setProblem).finally(() => setBusy(false));
+                try {
+                  await attempt(async () => {
+                    setOrder(await authed((token) => cancelOrder(token, order.id)));
+                  }, setProblem);
+                } finally {
+                  setBusy(false);
+                }
               }}
-            >
-              {t('shop.orders.cancel')}
-            </button>
+            />
           </p>
         )}
       </section>
