@@ -6,8 +6,16 @@ export { EmptyState } from './empty-state';
 export { describedBy, Field, type FieldOption, type FieldProps } from './field';
 export { FilterBar } from './filter-bar';
 export * from './format';
-export { attempt, type Resource, usePageTitle, useResource } from './hooks';
-export { Pager } from './pager';
+export {
+  attempt,
+  type CursorList,
+  type CursorPage,
+  type Resource,
+  useCursorList,
+  usePageTitle,
+  useResource,
+} from './hooks';
+export { LoadMore, Pager } from './pager';
 export { ProblemAlert } from './problem-alert';
 export { ProgressBar } from './progress-bar';
 export { type TabItem, Tabs } from './tabs';
