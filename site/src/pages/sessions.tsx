@@ -1,4 +1,9 @@
-import { listSessions, revokeOtherSessions, revokeSession } from '../api/account';
+import {
+  listSessions,
+  revokeOtherSessions,
+  revokeSession,
+  type SessionSummary,
+} from '../api/account';
 import { authed } from '../auth';
 import { useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
@@ -7,6 +12,7 @@ import { Link } from '../router';
 import {
   ConfirmAction,
   DataTable,
+  dateColumn,
   formatDate,
   ProblemAlert,
   usePageTitle,
@@ -30,7 +36,7 @@ export function SessionsPage() {
   const items = sessions.data;
   const others = items?.filter((item) => !item.current) ?? [];
   const busy = action.busy !== null || sessions.loading;
-  const time = (iso: string) => <time dateTime={iso}>{formatDate(iso, lang)}</time>;
+  const time = (iso: string | null) => iso && <time dateTime={iso}>{formatDate(iso, lang)}</time>;
 
   return (
     <div class="page">
@@ -74,18 +80,8 @@ export function SessionsPage() {
                   ? t(METHOD_LABEL[item.method] as MessageKey)
                   : item.method,
             },
-            {
-              key: 'signedIn',
-              header: t('sessions.signedIn'),
-              cell: (item) => time(item.createdAt),
-              sort: (a, b) => a.createdAt.localeCompare(b.createdAt),
-            },
-            {
-              key: 'lastUsed',
-              header: t('sessions.lastUsed'),
-              cell: (item) => time(item.lastUsedAt),
-              sort: (a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt),
-            },
+            dateColumn<SessionSummary>('createdAt', t('sessions.signedIn'), time),
+            dateColumn<SessionSummary>('lastUsedAt', t('sessions.lastUsed'), time),
           ]}
           actions={(item) =>
             !item.current && (

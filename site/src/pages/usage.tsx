@@ -5,7 +5,6 @@ import { useI18n } from '../i18n';
 import { Link } from '../router';
 import {
   BarChart,
-  type Column,
   DataTable,
   EmptyState,
   formatCompact,
@@ -13,6 +12,7 @@ import {
   formatDay,
   formatNumber,
   formatTokenCost,
+  numberColumn,
   ProblemAlert,
   ProgressBar,
   usePageTitle,
@@ -24,23 +24,8 @@ const PERIODS = [7, 30, 90] as const;
 const INPUT_COLOR = 'var(--accent)';
 const OUTPUT_COLOR = 'var(--chart-2, #0d9488)';
 
+/** One line of the sources table. */
 type SourceRow = UsageReport['bySource'][number];
-
-/** A numeric, sortable column of the sources table. */
-function countColumn(
-  key: string,
-  header: string,
-  value: (row: SourceRow) => number,
-  show: (value: number) => string,
-): Column<SourceRow> {
-  return {
-    key,
-    header,
-    numeric: true,
-    cell: (row) => show(value(row)),
-    sort: (a, b) => value(a) - value(b),
-  };
-}
 
 /** A quota period as the kit's progress bar (on the quota's own scale), and when it resets. */
 function QuotaBar({
@@ -194,10 +179,10 @@ export function UsagePage() {
                     header: t('usage.source'),
                     cell: (row) => t(`usage.source.${row.source}`),
                   },
-                  countColumn('calls', t('usage.calls'), (row) => row.calls, number),
-                  countColumn('input', t('usage.input'), (row) => row.inputTokens, number),
-                  countColumn('output', t('usage.output'), (row) => row.outputTokens, number),
-                  countColumn('cost', t('usage.cost'), (row) => row.costMicros, dollars),
+                  numberColumn<SourceRow>('calls', t('usage.calls'), number),
+                  numberColumn<SourceRow>('inputTokens', t('usage.input'), number),
+                  numberColumn<SourceRow>('outputTokens', t('usage.output'), number),
+                  numberColumn<SourceRow>('costMicros', t('usage.cost'), dollars),
                 ]}
               />
             </section>
