@@ -1,7 +1,8 @@
 export { BarChart, type BarDatum, type BarSeries, ChartTable, LineChart } from './chart';
 export { CloseButton } from './close-button';
+export { dateColumn, numberColumn } from './columns';
 export { ConfirmAction } from './confirm-action';
-export { type Column, DataTable, dateColumn, numberColumn } from './data-table';
+export { type Column, DataTable } from './data-table';
 export { Dialog } from './dialog';
 export { EmptyState } from './empty-state';
 export { describedBy, Field, type FieldOption, type FieldProps } from './field';
