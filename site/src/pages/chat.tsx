@@ -22,12 +22,11 @@ import { Menu } from '../components/chat/menu';
 import { Thread, type ThreadActions } from '../components/chat/messages';
 import { ChatSidebar } from '../components/chat/sidebar';
 import { buildTree } from '../components/chat/thread';
-import { ProblemAlert } from '../components/form';
 import { saveBlob } from '../components/shop/orders';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { createStore, type Store } from '../store';
-import { attempt, EmptyState, LiveMessage, usePageTitle, useResource } from '../ui';
+import { attempt, EmptyState, LiveMessage, ProblemAlert, usePageTitle, useResource } from '../ui';
 
 /** Where the prompt library leaves a prompt for the composer ({ text }). */
 export const DRAFT_KEY = 'webox:chat-draft';

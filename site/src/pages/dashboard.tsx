@@ -1,11 +1,10 @@
 import { me, type User } from '../api/client';
 import { areasFor } from '../areas';
 import { authed, updateUser } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { VerificationNotice } from '../components/verification-notice';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { formatDate, usePageTitle, useResource } from '../ui';
+import { formatDate, ProblemAlert, usePageTitle, useResource } from '../ui';
 import { Facts } from '../ui/facts';
 
 /** The signed-in home: a greeting, the account's details (read fresh from /api/me) and the areas. */
