@@ -3,8 +3,8 @@
  * - no-circular: no import cycle made of runtime imports; a cycle that needs a type-only
  *   import (`import type`, or only `type` names) to close is erased by TypeScript and allowed.
  * - no-foreign-routes, routes-only-from-app: a domain's HTTP layer (routes.ts, *-routes.ts) is
- *   imported only by its own domain and by the composition files (functions/app.ts and
- *   functions/index.ts); other domains call its service.
+ *   imported only by its own domain and by the composition files (functions/app.ts,
+ *   functions/jobs-app.ts and the entries); other domains call its service.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -30,8 +30,9 @@ module.exports = {
     {
       name: 'routes-only-from-app',
       severity: 'error',
-      comment: 'Outside the domains, only functions/app.ts and functions/index.ts compose routers.',
-      from: { pathNot: ['^functions/[^/]+/', '^functions/(app|index)[.]ts$'] },
+      comment:
+        "Outside the domains, only the two Workers' apps and entries (functions/app.ts, functions/jobs-app.ts, functions/index.ts, functions/jobs-index.ts) compose routers.",
+      from: { pathNot: ['^functions/[^/]+/', '^functions/(jobs-)?(app|index)[.]ts$'] },
       to: { path: '^functions/.+[/-]routes[.]ts$' },
     },
     {

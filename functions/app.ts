@@ -1,62 +1,38 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
-import { TrieRouter } from 'hono/router/trie-router';
-import { secureHeaders } from 'hono/secure-headers';
+import type { Hono } from 'hono';
+import type { ExtractSchema } from 'hono/types';
 import { adminRoutes } from './admin/routes';
 import { agentRoutes } from './agents/routes';
 import { authRoutes } from './auth/routes';
 import { ATTACHMENT_PATH } from './chat/attachments';
 import { IMPORT_PATH } from './chat/export';
 import { chatRoutes } from './chat/routes';
-import { PRODUCT_IMAGE_UPLOAD_PATH } from './commerce/images';
-import { commerceRoutes } from './commerce/routes';
 import { developerRoutes } from './developer/routes';
-import { generationRoutes } from './generation/routes';
-import { MEDIA_RAW_BODY_PATH, mediaRoutes } from './media/routes';
+import type { JobsRoutes } from './jobs-app';
 import { modelRoutes } from './models/routes';
 import { monitoringRoutes } from './monitoring/routes';
 import { notificationRoutes } from './notifications/routes';
-import { paymentRoutes } from './payments/routes';
-import { errorHandler } from './platform/error-handler';
-import { problemResponse } from './platform/errors';
-import { accessLog } from './platform/middleware/access-log';
-import { limitBody } from './platform/middleware/body-limit';
+import { createApp, finishApp, OPENAPI_PATH, ownOpenApi } from './platform/app-shell';
+import type { AppEnv } from './platform/env';
+import { forwardToJobs } from './platform/jobs-worker';
 import { servicesMiddleware } from './platform/middleware/services';
-import { createRouter } from './platform/openapi';
+import { mergeOpenApi, type OpenApiDocument } from './platform/openapi-merge';
 import { AVATAR_PATH } from './profile/avatar';
 import { profileRoutes } from './profile/routes';
 import { promptRoutes } from './prompts/routes';
 import { usageRoutes } from './usage/routes';
 
-/** JSON bodies above this are refused with 413 before anything reads them. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * The edge Worker's app: the hot paths are served here; generation, media, the shop and the
+ * payment webhooks are handed to the jobs Worker (functions/jobs-app.ts) before any other
+ * middleware runs (see platform/jobs-worker.ts).
+ */
 
-const app = createRouter();
-
-app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }));
-app.use('/api/*', accessLog);
-app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
-app.use(
-  '/api/*',
-  cors({
-    origin: (origin, c) => (origin === c.env.APP_ORIGIN ? origin : null),
-    credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id', 'Idempotency-Key'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After'],
-    maxAge: 600,
-  }),
-);
 /** Paths that take a larger raw body and set their own limit on the route. */
 const OWN_BODY_LIMIT = new Set([AVATAR_PATH, ATTACHMENT_PATH, IMPORT_PATH]);
-const defaultBodyLimit = limitBody(MAX_BODY_BYTES);
-app.use('/api/*', (c, next) =>
-  OWN_BODY_LIMIT.has(c.req.path) ||
-  PRODUCT_IMAGE_UPLOAD_PATH.test(c.req.path) ||
-  MEDIA_RAW_BODY_PATH.test(c.req.path)
-    ? next()
-    : defaultBodyLimit(c, next),
-);
+
+const app = createApp({ ownBodyLimit: (path) => OWN_BODY_LIMIT.has(path), front: forwardToJobs });
 
 // Health answers before the services middleware so a missing secret is reported, not thrown.
 app.route('/api', monitoringRoutes);
@@ -76,61 +52,34 @@ const routes = app
   .route('/api', usageRoutes)
   .route('/', developerRoutes)
   .route('/api', agentRoutes)
-  .route('/api', promptRoutes)
-  .route('/api', mediaRoutes)
-  .route('/api', commerceRoutes)
-  .route('/api', paymentRoutes)
-  .route('/api', generationRoutes);
+  .route('/api', promptRoutes);
 
-app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-  type: 'http',
-  scheme: 'bearer',
-  bearerFormat: 'JWT',
-});
-app.doc31('/api/openapi.json', {
-  openapi: '3.1.0',
-  info: {
-    title: 'WeBox API',
-    version: '0.1.0',
-    description: 'Multi-AI platform API. Errors are RFC 9457 application/problem+json.',
-  },
-  servers: [{ url: '/' }],
+const ownDocument = ownOpenApi(app);
+/** The jobs Worker's part of the document; it changes only with a deployment. */
+let jobsDocument: Promise<OpenApiDocument> | undefined;
+// One document for the whole API: this Worker's operations and the jobs Worker's.
+app.get(OPENAPI_PATH, async (c) => {
+  jobsDocument ??= c.env.JOBS.fetch(`https://webox-jobs${OPENAPI_PATH}`).then(async (res) => {
+    if (!res.ok) throw new Error(`jobs Worker answered ${res.status} for ${OPENAPI_PATH}`);
+    return (await res.json()) as OpenApiDocument;
+  });
+  const jobs = await jobsDocument.catch((error: unknown) => {
+    jobsDocument = undefined;
+    throw error;
+  });
+  const own = ownDocument() as OpenApiDocument;
+  return c.json(mergeOpenApi(own, jobs));
 });
 app.get(
   '/api/docs',
-  Scalar({ url: '/api/openapi.json', pageTitle: 'WeBox API', cdn: '/vendor/scalar/standalone.js' }),
+  Scalar({ url: OPENAPI_PATH, pageTitle: 'WeBox API', cdn: '/vendor/scalar/standalone.js' }),
 );
 
-/** Method+path index of every registered route, to tell 405 from 404. */
-let methodIndex: TrieRouter<string> | undefined;
-function allowedMethods(path: string): string[] {
-  if (!methodIndex) {
-    methodIndex = new TrieRouter<string>();
-    for (const route of app.routes) {
-      if (route.method !== 'ALL') methodIndex.add('GET', route.path, route.method);
-    }
-  }
-  const [matches] = methodIndex.match('GET', path);
-  return [...new Set(matches.map(([method]) => method))];
-}
-
-app.notFound((c) => {
-  const id = c.get('requestId') ?? crypto.randomUUID();
-  const allowed = allowedMethods(c.req.path);
-  if (allowed.length > 0) {
-    return problemResponse(
-      'METHOD_NOT_ALLOWED',
-      `${c.req.method} is not allowed here; use ${allowed.join(', ')}.`,
-      id,
-      {
-        headers: { Allow: allowed.join(', ') },
-      },
-    );
-  }
-  return problemResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`, id);
-});
-app.onError(errorHandler);
+finishApp(app as OpenAPIHono<AppEnv>);
 
 export { app };
-/** The typed shape of the API, for `hc<AppType>()` in the site. */
-export type AppType = typeof routes;
+/**
+ * The typed shape of the whole API, for `hc<AppType>()` in the site: this Worker's routes
+ * and the jobs Worker's, which clients reach through this one.
+ */
+export type AppType = Hono<AppEnv, ExtractSchema<typeof routes> | ExtractSchema<JobsRoutes>, '/'>;

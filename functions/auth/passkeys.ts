@@ -1,9 +1,6 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import { and, asc, count, eq, lt } from 'drizzle-orm';
@@ -16,6 +13,12 @@ import { randomToken } from '../platform/tokens';
 import { ipOrNull, type RequestMeta } from './request-meta';
 import { type IssuedSession, issue, startSession } from './service';
 import { mustVerifyEmail } from './verification';
+
+/**
+ * SimpleWebAuthn and its X.509 and ASN.1 stack, loaded on the first passkey ceremony: they
+ * would otherwise be evaluated at every start-up of the edge Worker.
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 /** A passkey challenge is good for one ceremony within five minutes. */
 const CHALLENGE_TTL_SECONDS = 5 * 60;
@@ -79,7 +82,7 @@ export async function registrationOptions(services: Services, userId: string) {
     throw new ApiError('CONFLICT', `An account can have at most ${MAX_PASSKEYS} passkeys.`);
   }
   const { rpID } = relyingParty(services);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: RP_NAME,
     rpID,
     userName: user.email,
@@ -121,7 +124,7 @@ export async function verifyRegistration(
   const { rpID, origin } = relyingParty(services);
   let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
-    verification = await verifyRegistrationResponse({
+    verification = await (await webauthn()).verifyRegistrationResponse({
       response: input.response,
       expectedChallenge,
       expectedOrigin: origin,
@@ -183,7 +186,7 @@ export async function verifyRegistration(
  */
 export async function loginOptions(services: Services) {
   const { rpID } = relyingParty(services);
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID,
     userVerification: 'required',
     timeout: TIMEOUT_MS,
@@ -230,7 +233,7 @@ export async function loginWithPasskey(
   const { rpID, origin } = relyingParty(services);
   let newCounter: number;
   try {
-    const verification = await verifyAuthenticationResponse({
+    const verification = await (await webauthn()).verifyAuthenticationResponse({
       response: input.response,
       expectedChallenge: pending.challenge,
       expectedOrigin: origin,

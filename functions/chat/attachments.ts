@@ -35,7 +35,7 @@ const unreadable = (detail: string) => new ApiError('INVALID_IMAGE', detail);
 
 /** Text from a PDF with PDF.js (unpdf's serverless build), loaded on first use. */
 async function pdfText(bytes: Uint8Array): Promise<string> {
-  const { extractText, getDocumentProxy } = await import('unpdf');
+  const { extractText, getDocumentProxy } = await import('../platform/pdf-reader');
   try {
     const pdf = await getDocumentProxy(bytes);
     const { text } = await extractText(pdf, { mergePages: true });

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { writeJobsConfig } from '../../tools/dev-services/jobs-config';
 import { freePort, ROOT } from '../../tools/dev-services/stack';
 import { createProduct, type ProductBody } from '../commerce/helpers';
 import { createAdmin } from '../helpers/accounts';
@@ -27,6 +28,8 @@ async function startBareWorker(): Promise<void> {
     .filter((line) => !PAYMENT_VARS.test(line));
   const envFile = join(stateDir, 'worker.env');
   writeFileSync(envFile, lines.join('\n'), { mode: 0o600 });
+  // Its own jobs Worker too (which serves checkout and the webhooks), on the same settings.
+  const jobsConfig = writeJobsConfig({ root: ROOT, stateDir, envText: `${lines.join('\n')}\n` });
   const port = await freePort();
   bareUrl = `http://127.0.0.1:${port}`;
   child = spawn(
@@ -34,6 +37,10 @@ async function startBareWorker(): Promise<void> {
     [
       'wrangler',
       'dev',
+      '-c',
+      'wrangler.toml',
+      '-c',
+      jobsConfig,
       '--ip',
       '127.0.0.1',
       '--port',

@@ -10,7 +10,7 @@ import { costMicros } from '../../models/pricing';
 import { streamChat } from '../../models/providers';
 import type { ChatMessage } from '../../models/providers/types';
 import { requireModel, resolveProvider } from '../../models/service';
-import { countTokens, estimatePromptTokens } from '../../models/token-count';
+import { countTokens, estimatePromptTokens } from '../../models/tokenizer';
 import type { Services } from '../../platform/env';
 import { thumbnailPng } from '../encoders/png';
 import { imageProviders, MEDIA_MODELS, resolveMediaProvider, videoProviders } from '../providers';
