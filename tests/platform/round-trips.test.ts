@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addOpenAiKey } from '../developer/helpers';
 import { stripeEvent } from '../fakes/stripe';
 import { call, PASSWORD, registerUser, type TestUser } from '../helpers/api';
 import {
@@ -142,6 +143,50 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
     expect(
       body.messages.filter((m) => m.role === 'assistant' && m.status === 'complete'),
     ).toHaveLength(3);
+  });
+
+  /**
+   * A paid model (the user's own OpenAI key, served by the local fake): the send checks the
+   * key and the quota before the reply starts. The key rows, the plan and the quota counters
+   * are read together (one round trip) the first time, then come from the isolate's copies
+   * and Redis: nothing from Postgres once the ChatSession is warm too.
+   */
+  it('paid model send ≤ 1 before the first token, 0 when keys, plan, counters and ChatSession are warm', async () => {
+    const payer = await registerUser();
+    await addOpenAiKey(payer);
+    const created = await call('/api/conversations', {
+      token: payer.accessToken,
+      ip: payer.ip,
+      json: {},
+    });
+    const { id } = (await created.json()) as { id: string };
+    await (await call('/api/models', { token: payer.accessToken, ip: payer.ip })).text();
+    const sendOnce = (content: string, model: string) =>
+      call(`/api/conversations/${id}/messages`, {
+        token: payer.accessToken,
+        ip: payer.ip,
+        json: { content, model },
+      });
+    // The conversation's object loads it on its first send (the offline budget above).
+    const warmUp = await sendOnce('Warm the conversation', 'offline/offline-brief');
+    const { streamUrl: warmStream } = (await warmUp.json()) as { streamUrl: string };
+    await (await call(warmStream, { token: payer.accessToken, ip: payer.ip })).text();
+    for (const [content, budget] of [
+      ['Paid hello', 1],
+      ['Paid again', 0],
+    ] as const) {
+      const measured = await expectBudget(
+        `POST /api/conversations/:id/messages (openai, ${content})`,
+        () => sendOnce(content, 'openai/gpt-4o-mini'),
+        { postgres: budget },
+      );
+      expect(measured.response.status, await measured.response.clone().text()).toBe(202);
+      const started = (await measured.response.json()) as { streamUrl: string };
+      const stream = await call(started.streamUrl, { token: payer.accessToken, ip: payer.ip });
+      const text = await stream.text();
+      expect(text).toContain('event: done');
+      expect(text).not.toContain('"status":"failed"');
+    }
   });
 
   it('POST /v1/chat/completions: one statement (token check and last-used mark) before the first token', async () => {
