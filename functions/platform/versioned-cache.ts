@@ -37,7 +37,11 @@ export class VersionedCache<T> {
   ): Promise<T> {
     if (version === undefined) return load();
     const hit = this.entries.get(id);
-    if (version !== null && hit?.version === version && Date.now() - hit.at < this.options.maxAgeMs) {
+    if (
+      version !== null &&
+      hit?.version === version &&
+      Date.now() - hit.at < this.options.maxAgeMs
+    ) {
       return hit.value;
     }
     if (version !== null) {
