@@ -215,6 +215,12 @@ describe('round-trip budgets: payment webhooks', () => {
     await expectBudget('POST /api/webhooks/stripe', () => deliverStripe(event), { postgres: 2 });
   });
 
+  // A fulfilling event makes 14 sequential round trips today (begin, the event row, the order
+  // read twice, each write of fulfilOrder and issueInvoice, commit): ≤ 2 needs the fulfilment
+  // as one statement (or one SQL function). Flip to `it` when it lands.
+  it.todo('POST /api/webhooks/stripe checkout.session.completed fulfilling a pending order ≤ 2');
+  it.todo('POST /api/webhooks/paypal PAYMENT.CAPTURE.COMPLETED fulfilling a pending order ≤ 2');
+
   it('POST /api/webhooks/paypal ≤ 2', async () => {
     const delivery = await paypalDelivery('CUSTOMER.DISPUTE.CREATED', {
       id: `PP-${randomUUID().slice(0, 8)}`,
