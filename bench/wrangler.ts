@@ -160,6 +160,8 @@ export async function startDev(opts: {
   persistTo: string;
   readyPath: string;
   timeoutMs: number;
+  /** Plain-text vars (`wrangler dev --var NAME:value`). */
+  vars?: Record<string, string>;
 }): Promise<DevServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -182,6 +184,7 @@ export async function startDev(opts: {
       String(await freePort()),
       '--log-level',
       'warn',
+      ...Object.entries(opts.vars ?? {}).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: ENV, detached: true },
   );

@@ -9,7 +9,9 @@ export { Counter } from './cart-object';
  * and flags as WeBox, so the difference is WeBox's own work (middleware, validation,
  * JWT verification, database and Redis round trips, the assets router in front).
  */
-const app = new Hono<{ Bindings: { COUNTER: DurableObjectNamespace<Counter> } }>();
+const app = new Hono<{
+  Bindings: { COUNTER: DurableObjectNamespace<Counter>; UPSTREAM_URL?: string };
+}>();
 
 app.get('/api/health', (c) => c.json({ status: 'ok' }));
 
@@ -18,6 +20,21 @@ app.get('/api/me', (c) => {
   const token = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
   if (!token) return c.json({ error: 'unauthorized' }, 401);
   return c.json({ user: { id: 'baseline', email: 'bench@webox.local', name: 'Bench' } });
+});
+
+// The bare relay of `npm run bench:edge`: the request body goes to the OpenAI-format
+// upstream as it is, and its stream comes back untouched. What WeBox adds over this is its own.
+app.post('/v1/chat/completions', async (c) => {
+  if (!c.env.UPSTREAM_URL) return c.json({ error: 'UPSTREAM_URL is not set' }, 503);
+  const upstream = await fetch(`${c.env.UPSTREAM_URL}/chat/completions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: c.req.header('authorization') ?? '',
+    },
+    body: c.req.raw.body,
+  });
+  return new Response(upstream.body, { status: upstream.status, headers: upstream.headers });
 });
 
 // One object per visitor, like WeBox's carts: a write and a read, each one RPC round trip.

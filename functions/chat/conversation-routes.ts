@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { registryVersion } from '../models/service';
 import {
   createRouter,
   jsonBody,
@@ -98,6 +99,7 @@ const sendRoute = userRoute({
   description:
     'Give `model` for one reply or `models` (2–12) to compare. `editOf` makes the message a new branch beside an earlier one. The replies run in the conversation’s ChatSession object and finish even if you disconnect; read them from `streamUrl`.',
   rateLimit: rateLimitByUser(CHAT_SEND_RULE),
+  prefetch: [registryVersion],
   request: { params: ConversationParamSchema, body: jsonBody(SendMessageSchema) },
   responses: {
     202: jsonResponse(TurnStartedSchema, 'Replies started'),
@@ -111,6 +113,7 @@ const regenerateRoute = userRoute({
   tags,
   summary: 'Write another reply to the same message (a new branch)',
   rateLimit: rateLimitByUser(CHAT_SEND_RULE),
+  prefetch: [registryVersion],
   request: { params: MessageParamSchema, body: jsonBody(RegenerateSchema) },
   responses: {
     202: jsonResponse(TurnStartedSchema, 'Reply started'),

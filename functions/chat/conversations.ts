@@ -48,6 +48,10 @@ export function toMessage(row: MessageRow) {
 export type ApiMessage = ReturnType<typeof toMessage>;
 
 const notFound = () => new ApiError('NOT_FOUND', 'No such conversation.');
+const beingSaved = () =>
+  new ApiError('SERVICE_UNAVAILABLE', 'The conversation is being saved; try again.', {
+    headers: { 'Retry-After': '2' },
+  });
 
 /**
  * Runs `write` on the conversation's Postgres rows with its ChatSession object out of the
@@ -60,9 +64,7 @@ export async function withSettledSession<T>(
   write: () => Promise<T>,
 ): Promise<T> {
   const session = services.chatSessions.forConversation(conversationId);
-  if (!(await session.settle())) {
-    throw new ApiError('SERVICE_UNAVAILABLE', 'The conversation is being saved; try again.');
-  }
+  if (!(await session.settle())) throw beingSaved();
   try {
     return await write();
   } finally {
@@ -240,7 +242,7 @@ export async function getConversationDetail(services: Services, userId: string, 
   // Sends the conversation's object still holds are written first (a no-op when none are);
   // then read together: the messages are only returned once the conversation proved the
   // caller's.
-  await services.chatSessions.forConversation(id).settle();
+  if (!(await services.chatSessions.forConversation(id).settle())) throw beingSaved();
   const [conversation, rows] = await Promise.all([
     requireConversation(services.db, userId, id),
     loadMessages(services.db, id),

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema';
 import type { RequestMeta } from '../auth/request-meta';
 import type { Services } from '../platform/env';
@@ -6,17 +6,14 @@ import { ApiError } from '../platform/errors';
 import { randomToken, sha256Hex } from '../platform/tokens';
 import { recordEvent } from '../profile/audit';
 import type { TokenCreate } from './schemas';
+import { announceRevoked } from './token-auth';
 
 /** Every personal API token starts with this, so secret scanners can recognise one. */
 export const TOKEN_PREFIX = 'wbx_';
-/** "wbx_" and 32 random bytes in base64url (43 characters). */
-const TOKEN_PATTERN = /^wbx_[A-Za-z0-9_-]{43}$/;
 /** How many characters of a token listings show: the prefix and 8 random characters. */
 const DISPLAY_LENGTH = TOKEN_PREFIX.length + 8;
 /** Most unrevoked, unexpired tokens one account may hold. */
 export const MAX_ACTIVE_TOKENS = 20;
-/** last_used_at is written at most this often per token, so busy clients cost no writes. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 type TokenRow = typeof apiTokens.$inferSelect;
 
@@ -108,9 +105,12 @@ export async function listTokens(
   return rows.map((row) => toSummary(row, now));
 }
 
-/** Revokes one of the caller's tokens at once; someone else's, or one already revoked, is 404. */
+/**
+ * Revokes one of the caller's tokens at once; someone else's, or one already revoked, is 404.
+ * After the commit, a Redis mark makes every isolate that cached the token refuse it.
+ */
 export async function revokeToken(
-  services: Pick<Services, 'db'>,
+  services: Pick<Services, 'db' | 'kv' | 'logger'>,
   userId: string,
   id: string,
   meta: RequestMeta,
@@ -127,62 +127,5 @@ export async function revokeToken(
       prefix: row.prefix,
     });
   });
-}
-
-export interface TokenCaller {
-  tokenId: string;
-  userId: string;
-}
-
-const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer realm="webox-api"' };
-
-function refuse(detail: string): ApiError {
-  return new ApiError('UNAUTHORIZED', detail, { headers: UNAUTHORIZED_HEADERS });
-}
-
-/**
- * The owner of a presented token, or 401 when it is malformed, unknown, revoked, expired or
- * its account is disabled. Lookup is by SHA-256 of the whole token, so the comparison never
- * runs over the secret itself. Records when it was last used, at most once a minute, in the
- * same round trip.
- */
-export async function authenticateToken(
-  services: Pick<Services, 'db' | 'background'>,
-  presented: string | undefined,
-): Promise<TokenCaller> {
-  if (!presented) {
-    throw refuse('Send a WeBox API token as "Authorization: Bearer wbx_…".');
-  }
-  if (!TOKEN_PATTERN.test(presented)) throw refuse('This is not a valid WeBox API token.');
-  const tokenHash = await sha256Hex(presented);
-  const now = new Date();
-  const cutoff = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-  // One round trip: the lookup, and the last-used mark (at most once a minute, usable tokens
-  // only) in the same statement.
-  const result = await services.db.execute<{
-    id: string;
-    user_id: string;
-    revoked_at: string | null;
-    expires_at: string | null;
-    status: string;
-  }>(sql`
-    WITH token AS (
-      SELECT t.id, t.user_id, t.revoked_at, t.expires_at, u.status
-      FROM ${apiTokens} t JOIN ${users} u ON u.id = t.user_id
-      WHERE t.token_hash = ${tokenHash} LIMIT 1
-    ), touched AS (
-      UPDATE ${apiTokens} SET last_used_at = ${now.toISOString()}
-      WHERE id = (SELECT id FROM token WHERE status = 'active') AND revoked_at IS NULL
-        AND (expires_at IS NULL OR expires_at > ${now.toISOString()})
-        AND (last_used_at IS NULL OR last_used_at < ${cutoff.toISOString()})
-      RETURNING id
-    )
-    SELECT token.*, (SELECT count(*) FROM touched) AS touched FROM token`);
-  const [row] = Array.isArray(result) ? result : (result as { rows: (typeof result)[] }).rows;
-  if (!row) throw refuse('This is not a valid WeBox API token.');
-  if (row.revoked_at) throw refuse('This API token was revoked.');
-  if (row.expires_at && new Date(row.expires_at) <= now)
-    throw refuse('This API token has expired.');
-  if (row.status !== 'active') throw refuse('The account of this API token is disabled.');
-  return { tokenId: row.id, userId: row.user_id };
+  await announceRevoked(services, id);
 }

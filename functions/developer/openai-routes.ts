@@ -1,4 +1,10 @@
-import { listModels, modelSlug, type RegistrySource, requireModel } from '../models/service';
+import {
+  listModels,
+  modelSlug,
+  type RegistrySource,
+  registryVersion,
+  requireModel,
+} from '../models/service';
 import { ApiError } from '../platform/errors';
 import { limitBody } from '../platform/middleware/body-limit';
 import {
@@ -25,9 +31,13 @@ import {
 /** Largest /v1 request body: images travel inline as data URLs, so this bounds them too. */
 export const API_MAX_BODY_BYTES = 1024 * 1024;
 
+/** Every /v1 route reads the model registry: its version is read with the token's marks. */
+const tokenAuth = requireApiToken({ prefetch: [registryVersion] });
+
 const listModelsRoute = apiTokenRoute({
   method: 'get',
   path: '/models',
+  middleware: [tokenAuth],
   tags: ['openai-compatible'],
   summary: 'List models (OpenAI-compatible)',
   description: 'The enabled registry models; `id` is the slug to send as `model`.',
@@ -41,6 +51,7 @@ const modelResponses = { 200: jsonResponse(OpenAiModelSchema, 'The model') };
 const getModelRoute = apiTokenRoute({
   method: 'get',
   path: '/models/{model}',
+  middleware: [tokenAuth],
   tags: ['openai-compatible'],
   summary: 'One model (OpenAI-compatible)',
   description:
@@ -52,6 +63,7 @@ const getModelRoute = apiTokenRoute({
 const getModelByPartsRoute = apiTokenRoute({
   method: 'get',
   path: '/models/{provider}/{model}',
+  middleware: [tokenAuth],
   tags: ['openai-compatible'],
   summary: 'One model by provider and model id (OpenAI-compatible)',
   request: { params: OpenAiModelParamSchema },
@@ -65,6 +77,8 @@ const chatRoute = apiTokenRoute({
   summary: 'Create a chat completion (OpenAI-compatible)',
   description:
     'OpenAI’s request shape with a registry slug as `model`. Uses your own provider key, else the platform’s (424 when neither). Paid models count against your quota (429 QUOTA_EXCEEDED); offline models are free. Errors are problem+json with an OpenAI-style `error` member.',
+  // The limit is counted in the token check's Redis round trip; rateLimitByUser applies it.
+  middleware: [requireApiToken({ limit: API_CHAT_RULE, prefetch: [registryVersion] })],
   rateLimit: rateLimitByUser(API_CHAT_RULE),
   request: { body: jsonBody(ChatCompletionRequestSchema) },
   responses: {
@@ -101,7 +115,6 @@ async function findModel(source: RegistrySource, slug: string) {
 
 const v1 = createRouter();
 v1.use('*', limitBody(API_MAX_BODY_BYTES));
-v1.use('*', requireApiToken);
 v1.onError(openAiErrorHandler);
 
 /**
@@ -139,7 +152,7 @@ export const openAiRoutes = v1
   });
 
 // Unknown /v1 paths answer here, so their 404 carries the OpenAI-style error too.
-v1.all('*', (c) => {
+v1.all('*', tokenAuth, (c) => {
   throw new ApiError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path} in the WeBox API.`);
 });
 

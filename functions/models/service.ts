@@ -2,6 +2,7 @@ import type { Database } from '../../db/client';
 import { aiModels } from '../../db/schema';
 import type { Secrets, Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
+import type { Prefetch } from '../platform/preflight';
 import { providerEndpoint } from '../profile/key-probe';
 import { revealKey } from '../profile/keys';
 import {
@@ -54,6 +55,23 @@ interface RegistryCache {
   checkedAt: number;
 }
 let registryCache: RegistryCache | null = null;
+/** The version a request's preflight read (see registryVersion), trusted for one recheck period. */
+let prefetched: { version: string; at: number } | null = null;
+
+/**
+ * The registry's version as a prefetch: a hot path reads it in the same Redis round trip as
+ * its auth (platform/preflight.ts), only when this isolate's copy is due for a recheck, so
+ * requireModel then asks Redis nothing.
+ */
+export const registryVersion: Prefetch = {
+  key: REGISTRY_VERSION_KEY,
+  wanted: (now) => !registryCache || now - registryCache.checkedAt >= REGISTRY_RECHECK_MS,
+  accept(value, now) {
+    const version = String(value ?? 0);
+    prefetched = { version, at: now };
+    if (registryCache?.version === version) registryCache.checkedAt = now;
+  },
+};
 
 function hasKeyValue(source: RegistrySource): source is Pick<Services, 'db' | 'kv'> {
   return 'kv' in source && 'db' in source;
@@ -70,10 +88,13 @@ async function registryRows(source: RegistrySource): Promise<ModelRow[]> {
   const now = Date.now();
   const cached = registryCache;
   if (cached && now - cached.checkedAt < REGISTRY_RECHECK_MS) return cached.rows;
-  const version = await source.kv
-    .get<string | number>(REGISTRY_VERSION_KEY)
-    .then((value) => String(value ?? 0))
-    .catch(() => null);
+  const version =
+    prefetched && now - prefetched.at < REGISTRY_RECHECK_MS
+      ? prefetched.version
+      : await source.kv
+          .get<string | number>(REGISTRY_VERSION_KEY)
+          .then((value) => String(value ?? 0))
+          .catch(() => null);
   if (cached && version !== null && cached.version === version) {
     cached.checkedAt = now;
     return cached.rows;
@@ -86,6 +107,7 @@ async function registryRows(source: RegistrySource): Promise<ModelRow[]> {
 /** Drops this isolate's copy and bumps the shared version, so every isolate reloads. */
 export async function registryChanged(services: Pick<Services, 'kv' | 'logger'>): Promise<void> {
   registryCache = null;
+  prefetched = null;
   await services.kv.incr(REGISTRY_VERSION_KEY).catch((error: unknown) => {
     services.logger.error('model registry version not bumped', { error });
   });

@@ -6,6 +6,7 @@ import type { Logger } from './logging';
 import type { Mailer } from './mailer';
 import type { Notifier } from './notifier';
 import type { Queue } from './queue';
+import type { RateLimitResult } from './rate-limit';
 import type { KeyValue } from './redis';
 
 /**
@@ -133,5 +134,7 @@ export interface AppEnv {
     requestId: string;
     services: Services;
     auth: AuthContext;
+    /** A per-account rate limit the auth step already counted, in the same Redis round trip. */
+    rateLimited?: { rule: string; result: RateLimitResult };
   };
 }

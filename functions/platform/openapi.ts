@@ -2,8 +2,10 @@ import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env';
 import { ApiError, type FieldIssue, PROBLEM_CONTENT_TYPE } from './errors';
-import { requireAdmin, requireAuth } from './middleware/auth';
+import { authenticate, READ_ONLY, requireAdmin, requireAuth } from './middleware/auth';
 import { requireSameOrigin } from './middleware/same-origin';
+import type { Prefetch } from './preflight';
+import type { PerUserLimit } from './rate-limit';
 
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
@@ -120,6 +122,8 @@ interface RoutePolicy {
   rateLimit?: AppMiddleware;
   /** The route reads an ambient cookie (refresh token, cart): refuse cross-site writes. */
   csrf?: boolean;
+  /** Redis values the handler will want (the model registry's version), read with the auth. */
+  prefetch?: readonly Prefetch[];
 }
 
 type RouteInput = Omit<RouteConfig, 'middleware' | 'security' | 'path'> & {
@@ -157,14 +161,30 @@ function standardStatuses(access: RouteAccess, config: RouteInput): number[] {
   return [...statuses].sort((a, b) => a - b);
 }
 
+/**
+ * The auth step, made to count the route's per-account limit and read its prefetches in the
+ * same Redis round trip as the session's marks (issue 13) when nothing runs between the two
+ * that could refuse the request first.
+ */
+function early(auth: readonly AppMiddleware[], config: RouteInput): AppMiddleware[] {
+  const rule = (config.rateLimit as Partial<PerUserLimit> | undefined)?.perUserRule;
+  // A read runs beside its revocation check (requireAuth), which an early limit would undo.
+  const write = !READ_ONLY.has(config.method.toUpperCase());
+  const quiet = write && !config.middleware?.length && !config.csrf;
+  const limit = quiet ? rule : undefined;
+  if (!limit && !config.prefetch) return [...auth];
+  const combined = authenticate({ limit, prefetch: config.prefetch });
+  return auth.map((step) => (step === requireAuth ? combined : step));
+}
+
 function buildRoute<R extends RouteInput>(
   access: RouteAccess,
   auth: readonly AppMiddleware[],
   security: Array<Record<string, string[]>> | undefined,
   config: R,
 ): BuiltRoute<R> {
-  const { middleware = [], rateLimit, csrf, responses, ...route } = config;
-  const chain = [...auth, ...middleware];
+  const { middleware = [], rateLimit, csrf, prefetch, responses, ...route } = config;
+  const chain = [...early(auth, config), ...middleware];
   if (csrf) chain.push(requireSameOrigin);
   if (rateLimit) chain.push(rateLimit);
   return createRoute({
@@ -207,8 +227,9 @@ export function webhookRoute<P extends string, R extends RouteInput & { path: P 
 
 /**
  * An operation of the OpenAI-compatible /v1 API, authenticated with a personal API token.
- * The token check runs on the whole /v1 router (developer/openai-routes.ts), so unknown /v1
- * paths answer in the same way; this sets the security scheme and the 401.
+ * The token check is the route's first `middleware` (developer/openai-routes.ts, which also
+ * puts it before the unknown-path 404), so it can read the route's rate limit and prefetches
+ * in its own Redis round trip; this sets the security scheme and the 401.
  */
 export function apiTokenRoute<P extends string, R extends RouteInput & { path: P }>(config: R) {
   return buildRoute('api-token', [], API_TOKEN_SECURITY, config);

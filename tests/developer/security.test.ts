@@ -1,7 +1,19 @@
-import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { API_CHAT_RULE } from '../../functions/developer/limits';
+import {
+  authenticateToken,
+  TOKEN_CACHE_TTL_MS,
+  TOKEN_MARK_SECONDS,
+} from '../../functions/developer/token-auth';
+import { ApiError } from '../../functions/platform/errors';
+import { createKeyValue } from '../../functions/platform/redis';
+import { markApiTokenRevoked } from '../../functions/platform/revocation';
+import { createAdmin } from '../helpers/accounts';
 import { call, expectProblem, json, registerUser, sql } from '../helpers/api';
-import { createApiToken, expectOpenAiProblem, openAiClient, usageRows } from './helpers';
+import { workerVar } from '../helpers/generation';
+import { createApiToken, expectOpenAiProblem, openAiClient, usageRows, v1Chat } from './helpers';
 
 const accountRoutes: Array<[string, string]> = [
   ['GET', '/api/tokens'],
@@ -179,5 +191,182 @@ describe('/v1 rate limit and documentation', () => {
       type: 'http',
       scheme: 'bearer',
     });
+  });
+});
+
+/**
+ * Token records are cached per isolate (functions/developer/token-auth.ts). A revocation or a
+ * disabled account reaches every isolate through a Redis mark, so it takes effect on the next
+ * call; a change made behind the app's back takes effect within TOKEN_CACHE_TTL_MS (15 s).
+ */
+describe('/v1 with cached token records', () => {
+  const complete = (token: string) =>
+    v1Chat(token, { model: 'offline/offline-brief', messages: [{ role: 'user', content: 'Hi' }] });
+  const refused = (res: Response) =>
+    expectOpenAiProblem(res, 401, 'UNAUTHORIZED', {
+      type: 'authentication_error',
+      code: 'invalid_api_key',
+    });
+  async function run(statement: (db: ReturnType<typeof sql>) => Promise<unknown>) {
+    const db = sql();
+    try {
+      await statement(db);
+    } finally {
+      await db.end();
+    }
+  }
+
+  it('refuses a token revoked through the API on the very next call, and bills each completion once', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await complete(created.token);
+      expect(res.status, await res.clone().text()).toBe(200);
+      ids.push((await json<{ id: string }>(res)).id);
+    }
+    const res = await call(`/api/tokens/${created.id}`, {
+      method: 'DELETE',
+      token: user.accessToken,
+    });
+    expect(res.status).toBe(204);
+    // No wait: the mark is written before the DELETE answers.
+    const body = await refused(await complete(created.token));
+    expect(body.detail).toBe('This API token was revoked.');
+    await refused(await call('/v1/models', { token: created.token }));
+    const rows = await usageRows(user.id);
+    expect(rows.map((row) => row.reference).sort()).toEqual([...ids].sort());
+  });
+
+  it('refuses a token revoked in another isolate through the Redis mark, though this one cached it', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    expect((await complete(created.token)).status).toBe(200);
+    // Another isolate's revocation: the commit, which this isolate's cached copy does not see…
+    await run((db) => db`update api_tokens set revoked_at = now() where id = ${created.id}`);
+    const stale = await complete(created.token);
+    expect(stale.status, 'served from the cached record').toBe(200);
+    // …then the mark it writes right after, which every isolate reads on every call.
+    const kv = createKeyValue({
+      url: workerVar('UPSTASH_REDIS_REST_URL'),
+      token: workerVar('UPSTASH_REDIS_REST_TOKEN'),
+    });
+    await markApiTokenRevoked(kv, created.id, TOKEN_MARK_SECONDS);
+    const body = await refused(await complete(created.token));
+    expect(body.detail).toBe('This API token was revoked.');
+  });
+
+  it('refuses the cached token of a disabled account on the next call, and accepts it again once re-enabled', async () => {
+    const admin = await createAdmin();
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    expect((await complete(created.token)).status).toBe(200);
+    const disable = await call(`/api/admin/users/${user.id}/disable`, {
+      method: 'POST',
+      token: admin.accessToken,
+    });
+    expect(disable.status, await disable.clone().text()).toBe(200);
+    const body = await refused(await complete(created.token));
+    expect(body.detail).toBe('The account of this API token is disabled.');
+    // The account mark made the isolate ask Postgres, not refuse the token for good.
+    const enable = await call(`/api/admin/users/${user.id}/enable`, {
+      method: 'POST',
+      token: admin.accessToken,
+    });
+    expect(enable.status, await enable.clone().text()).toBe(200);
+    expect((await complete(created.token)).status).toBe(200);
+  });
+
+  it('stops the token of an account deleted behind the app’s back within TOKEN_CACHE_TTL_MS', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    expect((await complete(created.token)).status).toBe(200);
+    await run((db) => db`delete from users where id = ${user.id}`);
+    const deletedAt = Date.now();
+    let res = await call('/v1/models', { token: created.token });
+    while (res.status === 200 && Date.now() - deletedAt < TOKEN_CACHE_TTL_MS + 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      res = await call('/v1/models', { token: created.token });
+    }
+    const body = await refused(res);
+    expect(body.detail).toBe('This is not a valid WeBox API token.');
+    expect(Date.now() - deletedAt).toBeLessThanOrEqual(TOKEN_CACHE_TTL_MS + 1_000);
+  }, 30_000);
+
+  it('refuses a cached token once it expires, and unknown or malformed tokens every time', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    await run(
+      (db) =>
+        db`update api_tokens set expires_at = now() + interval '2 seconds' where id = ${created.id}`,
+    );
+    expect((await complete(created.token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const expired = await refused(await complete(created.token));
+    expect(expired.detail).toBe('This API token has expired.');
+
+    const unknown = `wbx_${randomBytes(32).toString('base64url')}`;
+    for (let i = 0; i < 2; i++) {
+      const body = await refused(await complete(unknown));
+      expect(body.detail).toBe('This is not a valid WeBox API token.');
+      await refused(await complete(`${created.token.slice(0, -1)}!`));
+    }
+  });
+});
+
+/**
+ * The token check called as a service, with the Upstash client pointed at the stack's Redis or
+ * at a port where nothing listens (Redis down): without the marks, Postgres decides.
+ */
+describe('token check when Redis does not answer', () => {
+  const warnings: string[] = [];
+  const logger = {
+    debug() {},
+    info() {},
+    warn: (msg: string) => void warnings.push(msg),
+    error() {},
+  };
+  const database = openDatabase(inject('databaseUrl'));
+  const redisUp = createKeyValue({
+    url: workerVar('UPSTASH_REDIS_REST_URL'),
+    token: workerVar('UPSTASH_REDIS_REST_TOKEN'),
+  });
+  const redisDown = createKeyValue({ url: 'http://127.0.0.1:9', token: 'unused' });
+  const services = (kv: typeof redisUp) => ({ db: database.db, kv, logger, secrets: {} });
+  afterAll(() => database.close());
+
+  it('checks a cached token in Postgres, and refuses it once revoked there', async () => {
+    const user = await registerUser();
+    const created = await createApiToken(user);
+    const first = await authenticateToken(services(redisUp), created.token, {
+      limit: API_CHAT_RULE,
+    });
+    expect(first.caller).toEqual({ tokenId: created.id, userId: user.id });
+    expect(first.limit?.allowed).toBe(true);
+
+    const down = await authenticateToken(services(redisDown), created.token, {
+      limit: API_CHAT_RULE,
+    });
+    expect(down.caller.tokenId).toBe(created.id);
+    expect(down.limit, 'no count without Redis: rateLimitByUser counts itself').toBeUndefined();
+    expect(warnings.at(-1)).toMatch(/marks unreadable/);
+
+    // Cached again while Redis answers, then revoked in Postgres only (no mark):
+    await authenticateToken(services(redisUp), created.token);
+    const db = sql();
+    try {
+      await db`update api_tokens set revoked_at = now() where id = ${created.id}`;
+    } finally {
+      await db.end();
+    }
+    const stale = await authenticateToken(services(redisUp), created.token);
+    expect(stale.caller.tokenId, 'the cached record, within its 15 s').toBe(created.id);
+    // Redis down: the cached copy is not trusted without its marks.
+    const refused = await authenticateToken(services(redisDown), created.token).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(401);
+    expect((refused as ApiError).message).toBe('This API token was revoked.');
   });
 });

@@ -260,9 +260,19 @@ describe('chat in the browser', () => {
       await page.locator('.chat-agent').getByText(agent.name).waitFor(TIMEOUT);
       await composer(page).fill('A slogan for a bakery');
       await composer(page).press('Enter');
+      // The reply's progress is announced in a polite live region, once when it starts and
+      // once when it ends (not token by token), and the composer keeps the keyboard focus.
+      const writing = page.getByRole('status').filter({ hasText: 'Writing the reply…' });
+      await writing.waitFor(TIMEOUT);
+      expect(await writing.getAttribute('aria-live')).toBe('polite');
+      await expect
+        .poll(() => composer(page).evaluate((area) => area === document.activeElement), TIMEOUT)
+        .toBe(true);
+      expect(await composer(page).inputValue()).toBe('');
       const id = await conversationIdOf(page);
       const reply = replies(page).first();
       await waitForStatus(reply, 'complete');
+      await page.getByRole('status').filter({ hasText: 'Reply written.' }).waitFor(TIMEOUT);
       expect(await reply.textContent()).toMatch(/Consigne suivie : « .+ »|Following: “.+”/);
       expect(await reply.textContent()).toContain(firstLine.slice(0, 40));
       const { conversation } = await json<{ conversation: { agentId: string | null } }>(
@@ -392,7 +402,25 @@ describe('chat in the browser', () => {
       await results.getByText('No conversation matches.').waitFor(TIMEOUT);
       await history.getByLabel('Search conversations').fill('');
 
-      await history.getByRole('button', { name: 'Actions for Picnic ideas' }).click();
+      // Delete asks first; Escape (focus starts on Cancel) leaves the conversation alone.
+      const actionsFor = history.getByRole('button', { name: 'Actions for Picnic ideas' });
+      await actionsFor.click();
+      await history.getByRole('button', { name: 'Delete' }).click();
+      const ask = history.getByRole('group', { name: 'Delete “Picnic ideas” for good?' });
+      await ask.waitFor(TIMEOUT);
+      expect(
+        await ask
+          .getByRole('button', { name: 'Cancel' })
+          .evaluate((b) => b === document.activeElement),
+      ).toBe(true);
+      await page.keyboard.press('Escape');
+      await ask.waitFor({ state: 'detached', ...TIMEOUT });
+      await history
+        .getByRole('link', { name: /Picnic ideas/ })
+        .first()
+        .waitFor(TIMEOUT);
+
+      await actionsFor.click();
       await history.getByRole('button', { name: 'Delete' }).click();
       await history.getByRole('button', { name: 'Delete' }).click();
       await expectHeading(page, 'New chat');
@@ -475,6 +503,15 @@ describe('chat in the browser', () => {
         ['photo.png', 'notes.md'],
       );
 
+      // The export menu closes with Escape and gives the focus back to its button.
+      const exportButton = page.getByRole('button', { name: 'Export' });
+      await exportButton.click();
+      const markdownItem = page.getByRole('button', { name: 'Markdown (.md)' });
+      await markdownItem.waitFor(TIMEOUT);
+      await page.keyboard.press('Escape');
+      await markdownItem.waitFor({ state: 'detached', ...TIMEOUT });
+      expect(await exportButton.evaluate((button) => button === document.activeElement)).toBe(true);
+
       // Export as JSON (every branch) and as Markdown.
       const exportAs = async (label: string) => {
         await page.getByRole('button', { name: 'Export' }).click();
@@ -554,6 +591,9 @@ describe('chat in the browser', () => {
       await page.getByLabel('Model', { exact: true }).selectOption('offline/offline-coder');
       await composer(page).fill('Count the words of this sentence');
       await composer(page).press('Enter');
+      // The second reply must be on the page before `.last()` means it (else the first one,
+      // already complete, passes the wait and the code is read while still streaming).
+      await expect.poll(() => replies(page).count(), TIMEOUT).toBe(2);
       const code = replies(page).last();
       await waitForStatus(code, 'complete');
       const block = code.locator('.code-block');
@@ -631,6 +671,12 @@ describe('chat in the browser', () => {
           .locator('option[value="openai/gpt-4o-mini"]')
           .evaluate((o) => (o as HTMLOptionElement).disabled),
       ).toBe(true);
+      // The models are listed under their provider.
+      expect(
+        await picker
+          .locator('optgroup[label="OpenAI"] > option[value="openai/gpt-4o-mini"]')
+          .count(),
+      ).toBe(1);
       await page.getByText('Some models need an API key.').waitFor(TIMEOUT);
 
       // Shift+Enter adds a line; Enter sends.

@@ -88,6 +88,7 @@ export function describeWindow(report: WindowReport): string {
     listExchanges(report.postgres.exchanges),
     `  redis: ${report.redis.roundTrips} sequential call(s), ${report.redis.exchanges.length} call(s)`,
     listExchanges(report.redis.exchanges),
+    `  together: ${report.total.roundTrips} sequential wait(s)`,
   ]
     .filter(Boolean)
     .join('\n');
@@ -98,18 +99,30 @@ export interface Budget {
   postgres: number;
   /** Sequential Redis calls allowed before the first byte (unchecked when absent). */
   redis?: number;
+  /** Sequential waits on Postgres or Redis, counted together (unchecked when absent). */
+  total?: number;
 }
 
 /** Throws, naming the route and listing its queries in order, when `measured` breaks `budget`. */
 export function assertBudget(route: string, measured: Measured, budget: Budget): void {
-  const { postgres, redis } = measured.firstByte;
+  const { postgres, redis, total } = measured.firstByte;
   const over =
     postgres.roundTrips > budget.postgres ||
-    (budget.redis !== undefined && redis.roundTrips > budget.redis);
+    (budget.redis !== undefined && redis.roundTrips > budget.redis) ||
+    (budget.total !== undefined && total.roundTrips > budget.total);
   if (!over) return;
   throw new Error(
     `${route} breaks its round-trip budget (postgres ≤ ${budget.postgres}${
       budget.redis !== undefined ? `, redis ≤ ${budget.redis}` : ''
-    } before the first byte):\n${describeWindow(measured.firstByte)}`,
+    }${budget.total !== undefined ? `, both together ≤ ${budget.total}` : ''} before the first byte):\n${describeWindow(measured.firstByte)}`,
   );
+}
+
+/** Cuts the Worker off Postgres (connections cut and refused) or restores it; tests restore it. */
+export async function setPostgresDown(down: boolean): Promise<void> {
+  await control('/outage', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ postgres: down }),
+  });
 }

@@ -37,8 +37,8 @@ async function expectBudget(route: string, request: () => Promise<Response>, bud
 const authed = (path: string) => () => call(path, { token: user.accessToken, ip: user.ip });
 
 describe('round-trip budgets: account', () => {
-  it('GET /api/me ≤ 1', async () => {
-    await expectBudget('GET /api/me', authed('/api/me'), { postgres: 1 });
+  it('GET /api/me ≤ 1, Postgres and Redis together (the revocation mark is read in parallel)', async () => {
+    await expectBudget('GET /api/me', authed('/api/me'), { postgres: 1, total: 1 });
   });
 
   it('POST /api/auth/login ≤ 2 (success and failure)', async () => {
@@ -55,7 +55,7 @@ describe('round-trip budgets: account', () => {
   });
 });
 
-/** The first API call(s) each site page makes (site/src/pages/*), each ≤ 1. */
+/** The first API call(s) each site page makes (site/src/pages/*), each ≤ 1, Redis included. */
 const FIRST_CALLS: Array<[page: string, path: string, anonymous?: boolean]> = [
   ['media', '/api/media/files?limit=48'],
   ['media', '/api/media/storage'],
@@ -74,16 +74,13 @@ describe('round-trip budgets: first API call of each site page', () => {
       await expectBudget(
         `GET ${path} (${page} page)`,
         anonymous ? () => call(path) : authed(path),
-        { postgres: 1 },
+        { postgres: 1, total: 1 },
       );
     });
   }
 });
 
-/**
- * Paths edge-chat owns (chat, /v1, models, agents, usage): flip `it.todo` to `it` as each lands.
- * Chat send and /v1 completion ≤ 1 before the first token, 0 with a warm ChatSession.
- */
+/** Chat send and /v1 completion ≤ 1 before the first token, 0 with a warm ChatSession. */
 describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
   for (const [page, path] of [
     ['chat', '/api/conversations?limit=30'],
@@ -94,7 +91,7 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
     it(`${page}: GET ${path} ≤ 1`, async () => {
       // The model registry is cached per isolate: the steady state is a warm cache.
       await (await authed(path)()).text();
-      await expectBudget(`GET ${path} (${page} page)`, authed(path), { postgres: 1 });
+      await expectBudget(`GET ${path} (${page} page)`, authed(path), { postgres: 1, total: 1 });
     });
   }
   /**
@@ -125,7 +122,8 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
       const measured = await expectBudget(
         `POST /api/conversations/:id/messages (${content})`,
         () => sendOnce(content),
-        { postgres: budget },
+        // One Redis call: the session's marks, the send's rate limit and the registry version.
+        { postgres: budget, redis: 1 },
       );
       expect(measured.response.status).toBe(202);
       const started = (await measured.response.json()) as { streamUrl: string };
@@ -189,9 +187,17 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
     }
   });
 
-  it('POST /v1/chat/completions: one statement (token check and last-used mark) before the first token', async () => {
+  /**
+   * The token record is cached per isolate (developer/token-auth.ts): the first call reads it
+   * (one Postgres round trip), later ones read nothing from Postgres. Every call asks Redis
+   * once: the token's revocation marks, the rate limit and the registry version in one
+   * transaction. The last-used mark is written after the first byte.
+   */
+  it('POST /v1/chat/completions ≤ 1 Postgres round trip cold, 0 warm, and 1 Redis call', async () => {
     const { createApiToken } = await import('../developer/helpers');
     const { token } = await createApiToken(user);
+    // The model registry is cached per isolate: the steady state is a warm cache.
+    await (await authed('/api/models')()).text();
     const request = () =>
       call('/v1/chat/completions', {
         method: 'POST',
@@ -202,10 +208,29 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
           messages: [{ role: 'user', content: 'Hi' }],
         },
       });
-    await (await request()).text(); // warms the isolate's model registry
-    await new Promise((resolve) => setTimeout(resolve, 300)); // lets the usage write finish
-    const measured = await expectBudget('POST /v1/chat/completions', request, { postgres: 1 });
-    expect(measured.firstByte.postgres.exchanges).toHaveLength(1);
+    const cold = await expectBudget('POST /v1/chat/completions (token not cached)', request, {
+      postgres: 1,
+      redis: 1,
+      total: 2,
+    });
+    expect(cold.response.status).toBe(200);
+    expect(cold.firstByte.postgres.exchanges).toHaveLength(1);
+    expect(cold.firstByte.postgres.exchanges[0]?.text.join(' ')).toMatch(/token_hash/);
+    expect(await cold.response.text()).toContain('[DONE]');
+    // The last-used mark followed the response (not before the first byte).
+    expect(
+      cold.complete.postgres.exchanges.some((e) => /update "api_tokens"/i.test(e.text.join(' '))),
+    ).toBe(true);
+    for (const turn of ['warm', 'warm again']) {
+      const warm = await expectBudget(`POST /v1/chat/completions (${turn})`, request, {
+        postgres: 0,
+        redis: 1,
+        total: 1,
+      });
+      expect(warm.response.status).toBe(200);
+      expect(warm.firstByte.postgres.exchanges).toHaveLength(0);
+      expect(await warm.response.text()).toContain('[DONE]');
+    }
   });
 });
 

@@ -311,8 +311,18 @@ export async function startPgProxy(opts: PgProxyOptions): Promise<PgProxy> {
     }
   };
 
+  const clients = new Set<Socket>();
+  const stopListening = recorder.onOutage(() => {
+    for (const client of clients) client.destroy();
+  });
   const serve = (client: Socket) => {
+    if (recorder.postgresDown) {
+      client.destroy();
+      return;
+    }
     sockets.add(client);
+    clients.add(client);
+    client.once('close', () => clients.delete(client));
     const tracker = new ConnectionTracker(recorder);
     const toClient = new DelayedWriter(client, () => 0);
     const clientMessages = new MessageSplitter(true);
@@ -412,6 +422,7 @@ export async function startPgProxy(opts: PgProxyOptions): Promise<PgProxy> {
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        stopListening();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

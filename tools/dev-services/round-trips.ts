@@ -23,7 +23,21 @@ export class RoundTripRecorder {
   readonly exchanges: Exchange[] = [];
   /** Added to each direction of every Postgres and Redis link, in milliseconds. */
   delayMs = 0;
+  /** While true the Worker cannot reach Postgres: its connections are cut and refused. */
+  postgresDown = false;
+  private readonly outageListeners = new Set<() => void>();
   private nextConn = 1;
+
+  /** Called when an outage starts (the Postgres proxy cuts its client connections). */
+  onOutage(listener: () => void): () => void {
+    this.outageListeners.add(listener);
+    return () => this.outageListeners.delete(listener);
+  }
+
+  setPostgresDown(down: boolean): void {
+    this.postgresDown = down;
+    if (down) for (const listener of this.outageListeners) listener();
+  }
 
   now(): number {
     return performance.now();
@@ -84,6 +98,8 @@ export function sequentialRoundTrips(exchanges: Pick<Exchange, 'start' | 'end'>[
 export interface WindowReport {
   postgres: { roundTrips: number; exchanges: Exchange[] };
   redis: { roundTrips: number; exchanges: Exchange[] };
+  /** Postgres and Redis together: a Redis call in parallel with a query counts once. */
+  total: { roundTrips: number };
 }
 
 export function report(recorder: RoundTripRecorder, from: number, to: number): WindowReport {
@@ -93,6 +109,7 @@ export function report(recorder: RoundTripRecorder, from: number, to: number): W
   return {
     postgres: { roundTrips: sequentialRoundTrips(postgres), exchanges: postgres },
     redis: { roundTrips: sequentialRoundTrips(redis), exchanges: redis },
+    total: { roundTrips: sequentialRoundTrips(all) },
   };
 }
 
@@ -125,12 +142,24 @@ async function handleControl(
     recorder.delayMs = body.ms;
     return http.sendJson(res, 200, { delayMs: recorder.delayMs });
   }
+  if (url.pathname === '/outage' && req.method === 'POST') {
+    const body = http.parseJsonBody(await http.readBody(req, 1_000, () => new Error('big')), () =>
+      Error('not JSON'),
+    ) as { postgres?: unknown };
+    if (typeof body.postgres !== 'boolean') return http.sendJson(res, 400, {});
+    recorder.setPostgresDown(body.postgres);
+    return http.sendJson(res, 200, { postgresDown: recorder.postgresDown });
+  }
   return http.sendJson(res, 404, {
-    error: 'GET /now, GET /window?from&to, GET /quiet?ms&timeout, POST /delay {ms}',
+    error:
+      'GET /now, GET /window?from&to, GET /quiet?ms&timeout, POST /delay {ms}, POST /outage {postgres}',
   });
 }
 
-/** Serves `GET /now`, `GET /window?from=&to=`, `GET /quiet?ms=&timeout=` and `POST /delay {ms}` for tests and the bench. */
+/**
+ * Serves `GET /now`, `GET /window?from=&to=`, `GET /quiet?ms=&timeout=`, `POST /delay {ms}` and
+ * `POST /outage {postgres: boolean}` (cuts the Worker off Postgres) for tests and the bench.
+ */
 export function serveControl(recorder: RoundTripRecorder, port = 0): Promise<http.Listening> {
   return http.serveJson({
     port,

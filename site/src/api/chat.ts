@@ -9,6 +9,7 @@ import type {
 } from '../../../functions/chat/schemas';
 import type { UserModel } from '../../../functions/models/registry';
 import { bearer, client, problemFrom, sendJson, sendOk } from './client';
+import { fileType } from './media';
 
 /** Response shapes come from the API's own schemas, so the two cannot drift apart. */
 export type ChatMessage = z.infer<typeof MessageSchema>;
@@ -200,7 +201,7 @@ export async function getAgent(accessToken: string, id: string): Promise<Agent> 
 
 /** Uploads one file for a message; the server checks its type by its content. */
 export async function uploadAttachment(accessToken: string, file: File): Promise<Attachment> {
-  const type = file.type || guessType(file.name);
+  const type = fileType(file);
   return (await sendJson(() =>
     fetch(`/api/chat/attachments?name=${encodeURIComponent(file.name)}`, {
       method: 'POST',
@@ -208,20 +209,6 @@ export async function uploadAttachment(accessToken: string, file: File): Promise
       body: file,
     }),
   )) as Attachment;
-}
-
-/** Browsers leave `type` empty for some text files; name them by their extension. */
-function guessType(name: string): string {
-  const extension = name.toLowerCase().split('.').pop() ?? '';
-  const known: Record<string, string> = {
-    md: 'text/markdown',
-    markdown: 'text/markdown',
-    csv: 'text/csv',
-    json: 'application/json',
-    txt: 'text/plain',
-    pdf: 'application/pdf',
-  };
-  return known[extension] ?? 'application/octet-stream';
 }
 
 /** An attachment's bytes (it needs the access token, so it is fetched, not linked). */

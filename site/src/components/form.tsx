@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { useI18n } from '../i18n';
 import { Field as KitField } from '../ui/field';
 import { usePageTitle } from '../ui/hooks';
+import { ProblemAlert } from '../ui/problem-alert';
 
 /** The last segment of a field path: `email`, `body.email` and `/email` all name `email`. */
 function fieldName(path: string): string {
@@ -29,33 +30,6 @@ export function splitFieldErrors(
     }
   }
   return { byField, other };
-}
-
-/** A form's error summary: the problem's detail, field errors that fit no input, the request id. */
-export function ProblemAlert({ problem, other }: { problem: ApiProblem; other: string[] }) {
-  const { t } = useI18n();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, [problem]);
-  const { status, problem: body } = problem;
-  const message =
-    status === 0
-      ? t('errors.network')
-      : (body.detail ?? (body.title || t('errors.unexpected', { status })));
-  return (
-    <div class="alert alert-error" role="alert" tabIndex={-1} ref={ref}>
-      <p class="alert-message">{message}</p>
-      {other.length > 0 && (
-        <ul>
-          {other.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
-      {body.requestId && <p class="alert-meta">{t('errors.requestId', { id: body.requestId })}</p>}
-    </div>
-  );
 }
 
 interface FieldProps {

@@ -3,7 +3,7 @@ import { requestVerification, resendVerification } from '../api/account';
 import { ApiProblem, type User } from '../api/client';
 import { authed } from '../auth';
 import { useI18n } from '../i18n';
-import { ProblemAlert } from './form';
+import { ProblemAlert } from '../ui';
 
 type SendState = 'idle' | 'sending' | 'sent';
 

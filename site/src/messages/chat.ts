@@ -14,6 +14,11 @@ export const chatEn = {
   'chat.you': 'You',
   'chat.replyFrom': 'Reply from {model}',
   'chat.writing': 'Writing…',
+  'chat.live.writing': 'Writing the reply…',
+  'chat.live.writingMany': 'Writing {count} replies…',
+  'chat.live.complete': 'Reply written.',
+  'chat.live.stopped': 'Reply stopped.',
+  'chat.live.failed': 'The reply failed.',
   'chat.copy': 'Copy',
   'chat.copied': 'Copied',
   'chat.copyCode': 'Copy code',
@@ -79,7 +84,7 @@ export const chatEn = {
   'chat.sidebar.more': 'Load more',
   'chat.sidebar.actions': 'Actions for {title}',
   'chat.sidebar.newTitle': 'New title',
-  'chat.sidebar.confirmDelete': 'Delete this conversation?',
+  'chat.sidebar.confirmDelete': 'Delete “{title}” for good?',
 } as const;
 
 export type ChatMessageKey = keyof typeof chatEn;
@@ -96,6 +101,11 @@ export const chatFr: Record<ChatMessageKey, string> = {
   'chat.you': 'Vous',
   'chat.replyFrom': 'Réponse de {model}',
   'chat.writing': 'Rédaction…',
+  'chat.live.writing': 'Rédaction de la réponse…',
+  'chat.live.writingMany': 'Rédaction de {count} réponses…',
+  'chat.live.complete': 'Réponse rédigée.',
+  'chat.live.stopped': 'Réponse arrêtée.',
+  'chat.live.failed': 'La réponse a échoué.',
   'chat.copy': 'Copier',
   'chat.copied': 'Copié',
   'chat.copyCode': 'Copier le code',
@@ -161,5 +171,5 @@ export const chatFr: Record<ChatMessageKey, string> = {
   'chat.sidebar.more': 'Afficher plus',
   'chat.sidebar.actions': 'Actions pour {title}',
   'chat.sidebar.newTitle': 'Nouveau titre',
-  'chat.sidebar.confirmDelete': 'Supprimer cette discussion ?',
+  'chat.sidebar.confirmDelete': 'Supprimer « {title} » définitivement ?',
 };

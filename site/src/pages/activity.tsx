@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
-import { ApiProblem } from '../api/client';
 import { type ActivityEvent, getActivity } from '../api/profile';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { type MessageKey, useI18n } from '../i18n';
+import { DataTable, formatDate, LoadMore, ProblemAlert, useCursorList, usePageTitle } from '../ui';
 
 /** Readable names for the events WeBox records; others show their code. */
 const ACTION_LABEL: Record<string, MessageKey> = {
@@ -44,88 +42,53 @@ function details(event: ActivityEvent): string {
 /** The account's events, newest first, twenty at a time. */
 export function ActivityPage() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<ActivityEvent[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('area.activity')} · WeBox`;
-  }, [t]);
-
-  async function load(after?: string) {
-    setLoading(true);
-    setProblem(null);
-    try {
-      const page = await authed((token) => getActivity(token, after));
-      setItems((previous) => [...(after ? (previous ?? []) : []), ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    } finally {
-      setLoading(false);
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
-
-  const when = (iso: string) =>
-    new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' }).format(
-      new Date(iso),
-    );
+  usePageTitle(t('area.activity'));
+  const events = useCursorList((after) => authed((token) => getActivity(token, after)), []);
+  const page = events.data;
 
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t('area.activity')}</h1>
       <p class="muted">{t('activity.intro')}</p>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
-      {items === null ? (
-        <p role="status">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">{t('activity.empty')}</p>
+      {events.problem && <ProblemAlert problem={events.problem} other={[]} />}
+      {page === null ? (
+        !events.problem && <p role="status">{t('app.loading')}</p>
       ) : (
-        <div class="card table-wrap">
-          <table class="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('activity.when')}</th>
-                <th scope="col">{t('activity.what')}</th>
-                <th scope="col">{t('activity.device')}</th>
-                <th scope="col">{t('activity.ip')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((event) => {
+        <DataTable
+          caption={t('area.activity')}
+          hideCaption
+          class="card"
+          rows={page.items}
+          rowKey={(event) => event.id}
+          rowData={(event) => ({ action: event.action })}
+          empty={t('activity.empty')}
+          columns={[
+            {
+              key: 'when',
+              header: t('activity.when'),
+              cell: (event) => <time dateTime={event.at}>{formatDate(event.at, lang)}</time>,
+            },
+            {
+              key: 'what',
+              header: t('activity.what'),
+              rowHeader: true,
+              cell: (event) => {
                 const label = ACTION_LABEL[event.action];
                 const extra = details(event);
                 return (
-                  <tr key={event.id} data-action={event.action}>
-                    <td>
-                      <time dateTime={event.at}>{when(event.at)}</time>
-                    </td>
-                    <td>
-                      {label ? t(label) : event.action}
-                      {extra && <span class="muted activity-details"> ({extra})</span>}
-                    </td>
-                    <td>{event.device ?? '—'}</td>
-                    <td>{event.ip ?? '—'}</td>
-                  </tr>
+                  <>
+                    {label ? t(label) : event.action}
+                    {extra && <span class="muted activity-details"> ({extra})</span>}
+                  </>
                 );
-              })}
-            </tbody>
-          </table>
-        </div>
+              },
+            },
+            { key: 'device', header: t('activity.device'), cell: (event) => event.device ?? '—' },
+            { key: 'ip', header: t('activity.ip'), cell: (event) => event.ip ?? '—' },
+          ]}
+        />
       )}
-      {cursor && (
-        <p class="pager">
-          <button type="button" class="button" disabled={loading} onClick={() => void load(cursor)}>
-            {loading ? t('app.loading') : t('activity.more')}
-          </button>
-        </p>
-      )}
+      <LoadMore list={events} label={t('activity.more')} />
     </div>
   );
 }

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { type AdminModel, adminListModels, adminUpdateModel } from '../api/models';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { type MessageKey, useI18n } from '../i18n';
 import {
   attempt,
   type Column,
   DataTable,
   formatNumber,
+  ProblemAlert,
   Toast,
   usePageTitle,
   useResource,

@@ -12,7 +12,7 @@ import {
   type OrderView,
 } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
 import {
   METHOD_KEYS,
   OrderDetails,
@@ -31,6 +31,7 @@ import {
   FilterBar,
   formatDate,
   formatMoney,
+  ProblemAlert,
   Toast,
   usePageTitle,
   useResource,

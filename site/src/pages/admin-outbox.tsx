@@ -1,9 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { listOutbox } from '../api/admin-outbox';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { useI18n } from '../i18n';
-import { EmptyState, formatDate, usePageTitle, useResource } from '../ui';
+import { EmptyState, formatDate, ProblemAlert, usePageTitle, useResource } from '../ui';
 import { Facts } from '../ui/facts';
 
 const LIMIT = 50;

@@ -13,7 +13,6 @@ import {
   type ProductStatusFilter,
 } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import {
   ActiveBadge,
   AdminEditorPage,
@@ -27,7 +26,15 @@ import { minorToInput, parseMoney } from '../components/shop/shop';
 import { KIND_KEYS, ProductImage, productHref } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
-import { attempt, DataTable, Field, FilterBar, formatMoney, useResource } from '../ui';
+import {
+  attempt,
+  DataTable,
+  Field,
+  FilterBar,
+  formatMoney,
+  ProblemAlert,
+  useResource,
+} from '../ui';
 import { useRowActions } from '../ui/row-actions';
 
 const FIELDS = [

@@ -23,6 +23,7 @@ import {
 import { minorToInput, parseMoney } from '../components/shop/shop';
 import { type MessageKey, useI18n } from '../i18n';
 import {
+  ConfirmAction,
   DataTable,
   Field,
   formatDate,
@@ -416,13 +417,14 @@ export function AdminPromosPage() {
                   {t(promo.active ? 'shop.admin.deactivate' : 'shop.admin.activate')}
                 </button>
                 {promo.usesCount === 0 && (
-                  <button
-                    type="button"
-                    class="button button-danger"
+                  <ConfirmAction
+                    label={t('shop.promos.delete')}
+                    ariaLabel={t('shop.promos.deleteNamed', { code: promo.code })}
+                    question={t('shop.promos.deleteQuestion', { code: promo.code })}
+                    confirmLabel={t('shop.promos.delete')}
                     disabled={busy !== null}
-                    aria-label={t('shop.promos.deleteNamed', { code: promo.code })}
-                    onClick={() =>
-                      void run(promo.id, async () => {
+                    onConfirm={() =>
+                      run(promo.id, async () => {
                         await authed((token) => adminDeletePromo(token, promo.id));
                         promos.setData(
                           (list) => list?.filter((item) => item.id !== promo.id) ?? null,
@@ -430,9 +432,7 @@ export function AdminPromosPage() {
                         actions.setMessage(t('shop.promos.deleted', { code: promo.code }));
                       })
                     }
-                  >
-                    {t('shop.promos.delete')}
-                  </button>
+                  />
                 )}
               </span>
             )}

@@ -2,9 +2,17 @@ import { useState } from 'preact/hooks';
 import { type AdminUser, listUsers, setUserEnabled, type UserSearch } from '../api/admin-users';
 import type { User } from '../api/client';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { useI18n } from '../i18n';
-import { DataTable, Field, FilterBar, formatDate, Pager, usePageTitle, useResource } from '../ui';
+import {
+  DataTable,
+  Field,
+  FilterBar,
+  formatDate,
+  Pager,
+  ProblemAlert,
+  usePageTitle,
+  useResource,
+} from '../ui';
 import { useRowActions } from '../ui/row-actions';
 
 const PAGE_SIZE = 20;

@@ -1,14 +1,29 @@
 import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { factorFrom, reauthenticate } from '../api/security';
-import { type CreatedApiToken, createToken, listTokens, revokeToken } from '../api/tokens';
+import {
+  type ApiToken,
+  type CreatedApiToken,
+  createToken,
+  listTokens,
+  revokeToken,
+} from '../api/tokens';
 import { authed } from '../auth';
 import { asksForCode, useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { ConfirmAction, DataTable, Field, formatDate, usePageTitle, useResource } from '../ui';
+import {
+  ConfirmAction,
+  DataTable,
+  dateColumn,
+  Field,
+  formatDate,
+  ProblemAlert,
+  usePageTitle,
+  useResource,
+} from '../ui';
 
 const EXPIRY_CHOICES = ['', '30', '90', '365'] as const;
 type Expiry = (typeof EXPIRY_CHOICES)[number];
@@ -249,17 +264,8 @@ export function ApiTokensPage() {
                   header: t('tokens.prefix'),
                   cell: (item) => <code>{item.prefix}…</code>,
                 },
-                {
-                  key: 'created',
-                  header: t('tokens.createdAt'),
-                  cell: (item) => when(item.createdAt),
-                  sort: (a, b) => a.createdAt.localeCompare(b.createdAt),
-                },
-                {
-                  key: 'lastUsed',
-                  header: t('tokens.lastUsed'),
-                  cell: (item) => when(item.lastUsedAt),
-                },
+                dateColumn<ApiToken>('createdAt', t('tokens.createdAt'), when),
+                dateColumn<ApiToken>('lastUsedAt', t('tokens.lastUsed'), when),
                 {
                   key: 'expires',
                   header: t('tokens.expires'),

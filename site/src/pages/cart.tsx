@@ -10,7 +10,6 @@ import {
   setCartQuantity,
 } from '../api/shop';
 import { useSession } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { TotalsList } from '../components/shop/orders';
 import {
   asShopper,
@@ -29,7 +28,7 @@ import {
 } from '../components/shop/widgets';
 import { type Lang, type translate, useI18n } from '../i18n';
 import { Link, navigate } from '../router';
-import { attempt, Field, formatMoney, Toast } from '../ui';
+import { attempt, Field, formatMoney, ProblemAlert, Toast } from '../ui';
 
 const MAX_QUANTITY = 99;
 

@@ -13,17 +13,20 @@ import {
   type SendInput,
   type UserModel,
 } from '../api/chat';
-import { ApiProblem } from '../api/client';
+import type { ApiProblem } from '../api/client';
 import { authed } from '../auth';
 import { Composer, type ModelChoice } from '../components/chat/composer';
 import { ConversationController, type ConversationView } from '../components/chat/controller';
+import { Icon, SIDEBAR_ICON } from '../components/chat/icon';
 import { Menu } from '../components/chat/menu';
-import { problemText, Thread, type ThreadActions } from '../components/chat/messages';
+import { Thread, type ThreadActions } from '../components/chat/messages';
 import { ChatSidebar } from '../components/chat/sidebar';
 import { buildTree } from '../components/chat/thread';
+import { saveBlob } from '../components/shop/orders';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
 import { createStore, type Store } from '../store';
+import { attempt, EmptyState, LiveMessage, ProblemAlert, usePageTitle, useResource } from '../ui';
 
 /** Where the prompt library leaves a prompt for the composer ({ text }). */
 export const DRAFT_KEY = 'webox:chat-draft';
@@ -63,16 +66,32 @@ function useCurrent<T>(store: Store<T>): T {
   return store.get();
 }
 
-/** Saves a downloaded file through a temporary link. */
-function saveFile(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+const NO_MODELS: UserModel[] = [];
+
+/**
+ * How the replies that were being written ended ('complete', 'stopped' or 'failed', the last
+ * one's), once none is being written any more; null before and while they are written.
+ */
+function useEndedReply(
+  messages: readonly ChatMessage[],
+  writing: number,
+): 'complete' | 'stopped' | 'failed' | null {
+  const [ended, setEnded] = useState<'complete' | 'stopped' | 'failed' | null>(null);
+  const wasWriting = useRef(false);
+  const latest = useRef(messages);
+  latest.current = messages;
+  useEffect(() => {
+    if (writing > 0) {
+      wasWriting.current = true;
+      setEnded(null);
+      return;
+    }
+    if (!wasWriting.current) return;
+    wasWriting.current = false;
+    const last = latest.current.findLast((message) => message.role === 'assistant');
+    if (last && last.status !== 'streaming') setEnded(last.status);
+  }, [writing]);
+  return ended;
 }
 
 function AgentBadge({ agent }: { agent: Agent }) {
@@ -119,7 +138,6 @@ export function ChatPage() {
   const conversationId = params.get('c');
   const agentParam = conversationId ? null : params.get('agent');
 
-  const [models, setModels] = useState<UserModel[]>([]);
   const [controller, setController] = useState<ConversationController | null>(null);
   const controllerRef = useRef<ConversationController | null>(null);
   const [sidebarVersion, setSidebarVersion] = useState(0);
@@ -131,7 +149,6 @@ export function ChatPage() {
     compare: false,
     compareModels: [],
   });
-  const [agent, setAgent] = useState<Agent | null>(null);
   const [importing, setImporting] = useState(false);
   const view = useCurrent(controller?.store ?? NO_CONVERSATION);
   const thread = useRef<HTMLDivElement>(null);
@@ -171,34 +188,17 @@ export function ChatPage() {
     return () => document.removeEventListener('keydown', onKey);
   }, [sidebarOpen]);
 
-  useEffect(() => {
-    authed(listModels).then(setModels, (error: unknown) => {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-    });
-  }, []);
+  const models = useResource(() => authed(listModels), []).data ?? NO_MODELS;
 
   const agentId = view.conversation?.agentId ?? agentParam;
-  useEffect(() => {
-    if (!agentId) {
-      setAgent(null);
-      return;
-    }
-    let live = true;
-    authed((token) => getAgent(token, agentId)).then(
-      (found) => live && setAgent(found),
-      (error: unknown) => {
-        if (!(error instanceof ApiProblem)) throw error;
-        if (!live) return;
-        setAgent(null);
-        // A deleted agent leaves its old conversations usable; a bad link says so.
-        if (agentParam && error.status !== 401) setProblem(error);
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [agentId, agentParam]);
+  const agentLoad = useResource(
+    async () => (agentId ? authed((token) => getAgent(token, agentId)) : null),
+    [agentId],
+  );
+  // Only the agent asked for counts (not the last one while the next loads); a deleted agent
+  // leaves its old conversations usable, while a bad link says so.
+  const agent = agentLoad.data?.id === agentId ? agentLoad.data : null;
+  const agentProblem = agentParam ? agentLoad.problem : null;
 
   // The picker starts on the conversation's model, else the agent's, else the default.
   const conversationModel = view.conversation?.model ?? null;
@@ -211,12 +211,12 @@ export function ChatPage() {
   }, [seed]);
 
   const title = view.conversation?.title ?? (agent ? agent.name : t('chat.new'));
-  useEffect(() => {
-    document.title = `${title} · WeBox`;
-  }, [title]);
+  usePageTitle(title);
 
   const tree = useMemo(() => buildTree(view.messages), [view.messages]);
-  const streaming = view.messages.some((message) => message.status === 'streaming');
+  const writing = view.messages.filter((message) => message.status === 'streaming').length;
+  const streaming = writing > 0;
+  const ended = useEndedReply(view.messages, writing);
 
   // Keeps the newest text in view while the reader is at the bottom.
   useLayoutEffect(() => {
@@ -224,16 +224,9 @@ export function ChatPage() {
     if (element && stick.current) element.scrollTop = element.scrollHeight;
   }, [view.messages, view.conversation?.activeLeafId]);
 
-  async function attempt(action: () => Promise<void>): Promise<boolean> {
+  function run(action: () => Promise<unknown>): Promise<boolean> {
     setProblem(null);
-    try {
-      await action();
-      return true;
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error);
-      return false;
-    }
+    return attempt(action, setProblem);
   }
 
   function sendInput(content: string, attachmentIds: string[]): SendInput {
@@ -245,7 +238,7 @@ export function ChatPage() {
 
   async function send(content: string, attachmentIds: string[]): Promise<boolean> {
     stick.current = true;
-    return attempt(async () => {
+    return run(async () => {
       let current = controllerRef.current;
       let created: Conversation | null = null;
       const before = window.location.pathname + window.location.search;
@@ -276,13 +269,14 @@ export function ChatPage() {
     });
   }
 
+  // Switching versions and continuing from a compared answer both move the active branch.
+  const selectBranch = (messageId: string) =>
+    void run(async () => controllerRef.current?.selectBranch(messageId));
   const actions: ThreadActions = {
-    switchTo: (messageId) =>
-      void attempt(async () => controllerRef.current?.selectBranch(messageId)),
-    continueWith: (messageId) =>
-      void attempt(async () => controllerRef.current?.selectBranch(messageId)),
+    switchTo: selectBranch,
+    continueWith: selectBranch,
     edit: (message: ChatMessage, content: string) =>
-      attempt(async () => {
+      run(async () => {
         stick.current = true;
         const ids = message.attachments.map((attachment) => attachment.id);
         await controllerRef.current?.send({
@@ -291,25 +285,25 @@ export function ChatPage() {
         });
       }),
     regenerate: (messageId, model) =>
-      void attempt(async () => {
+      void run(async () => {
         stick.current = true;
         await controllerRef.current?.regenerate(messageId, model);
       }),
-    stop: (turnId) => void attempt(async () => controllerRef.current?.stop(turnId)),
+    stop: (turnId) => void run(async () => controllerRef.current?.stop(turnId)),
   };
 
   async function download(format: 'md' | 'json' | 'pdf') {
     const id = controllerRef.current?.id;
     if (!id) return;
-    await attempt(async () => {
+    await run(async () => {
       const file = await authed((token) => exportConversation(token, id, format));
-      saveFile(file.blob, file.fileName);
+      saveBlob(file.blob, file.fileName);
     });
   }
 
   async function importFile(file: File) {
     setImporting(true);
-    await attempt(async () => {
+    await run(async () => {
       const text = await file.text();
       const created = await authed((token) => importConversation(token, text));
       setSidebarVersion((n) => n + 1);
@@ -348,12 +342,7 @@ export function ChatPage() {
             title={t('chat.sidebar.toggle')}
             onClick={() => setSidebarOpen(!sidebarOpen)}
           >
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-              <path
-                fill="currentColor"
-                d="M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm0 2v12h5V6H4zm7 0v12h9V6h-9z"
-              />
-            </svg>
+            <Icon path={SIDEBAR_ICON} size={20} />
           </button>
           <div class="chat-head-title">
             {agent && <AgentBadge agent={agent} />}
@@ -407,23 +396,14 @@ export function ChatPage() {
           }}
         >
           <div class="chat-thread-inner">
-            {view.status === 'loading' && (
-              <p class="muted" role="status">
-                {t('app.loading')}
-              </p>
-            )}
+            {view.status === 'loading' && <p class="muted">{t('app.loading')}</p>}
             {view.status === 'missing' && (
-              <div class="chat-welcome">
-                <h2>{t('chat.missing.title')}</h2>
-                <p>
-                  <Link href="/chat">{t('chat.new')}</Link>
-                </p>
-              </div>
+              <EmptyState action={<Link href="/chat">{t('chat.new')}</Link>}>
+                {t('chat.missing.title')}
+              </EmptyState>
             )}
             {view.status === 'error' && view.problem && (
-              <p class="alert alert-error" role="alert">
-                {problemText(view.problem, t)}
-              </p>
+              <ProblemAlert problem={view.problem} other={[]} />
             )}
             {empty && <Welcome agent={agent} />}
             {view.status === 'ready' && (
@@ -437,6 +417,14 @@ export function ChatPage() {
             )}
           </div>
         </div>
+        {/* What the replies are doing, said once (the reply text itself is read when done). */}
+        <LiveMessage class="visually-hidden">
+          {view.status === 'loading'
+            ? t('app.loading')
+            : writing > 0
+              ? t(writing > 1 ? 'chat.live.writingMany' : 'chat.live.writing', { count: writing })
+              : ended && t(`chat.live.${ended}`)}
+        </LiveMessage>
         <div class="chat-composer-wrap">
           <Composer
             models={models}
@@ -444,9 +432,9 @@ export function ChatPage() {
             onChoice={setChoice}
             streaming={streaming}
             initialText={draft}
-            problem={problem ?? (view.status === 'ready' ? view.problem : null)}
+            problem={problem ?? agentProblem ?? (view.status === 'ready' ? view.problem : null)}
             onSend={send}
-            onStop={() => void attempt(async () => controllerRef.current?.stop())}
+            onStop={() => void run(async () => controllerRef.current?.stop())}
           />
         </div>
       </section>

@@ -12,7 +12,7 @@ import {
   previewPromo,
 } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
 import { METHOD_KEYS, orderHref, TransferInstructions } from '../components/shop/orders';
 import {
   mergeOnce,
@@ -25,7 +25,7 @@ import {
 import { BrowseEmpty, ShopPage } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, Field, formatMoney, Toast, usePageTitle } from '../ui';
+import { attempt, Field, formatMoney, ProblemAlert, Toast, usePageTitle } from '../ui';
 import { Totals } from './cart';
 
 const BILLING_FIELDS = [

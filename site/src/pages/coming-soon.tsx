@@ -1,14 +1,12 @@
-import { useEffect } from 'preact/hooks';
 import type { Area } from '../areas';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { usePageTitle } from '../ui';
 
 /** The page of an area that is not built yet: its name, what it will do, and nothing pretended. */
 export function ComingSoonPage({ area }: { area: Area }) {
   const { t } = useI18n();
-  useEffect(() => {
-    document.title = `${t(area.label)} · WeBox`;
-  }, [t, area]);
+  usePageTitle(t(area.label));
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t(area.label)}</h1>

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
-import { ApiProblem, me } from '../api/client';
+import { me } from '../api/client';
 import { confirmEmailChange } from '../api/profile';
 import { authed, updateUser, useSession } from '../auth';
-import { OutcomeCard, type TokenOutcome } from '../components/account/outcome';
+import { OutcomeCard, spendToken, type TokenOutcome } from '../components/account/outcome';
 import { useI18n } from '../i18n';
 import { useLocation } from '../router';
+import { attempt } from '../ui';
 
 /**
  * Opened from the link mailed to a new address. The change waits for a click, so a mail
@@ -26,16 +27,14 @@ export function ConfirmEmailPage() {
         : t('confirmEmail.title');
   async function confirm() {
     setOutcome({ status: 'pending' });
-    try {
-      const { email } = await confirmEmailChange(token);
-      setOutcome({ status: 'done', email });
-      if (signedIn) {
-        const { user } = await authed(me);
-        updateUser(user);
-      }
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      setOutcome({ status: 'failed', problem: error });
+    const settled = await spendToken(() => confirmEmailChange(token));
+    setOutcome(settled);
+    if (settled.status === 'done' && signedIn) {
+      // The new address shows in the session's user; a problem here is the session's to handle.
+      await attempt(
+        async () => updateUser((await authed(me)).user),
+        () => {},
+      );
     }
   }
 

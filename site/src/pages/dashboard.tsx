@@ -1,33 +1,19 @@
-import { useEffect, useState } from 'preact/hooks';
-import { ApiProblem, me, type User } from '../api/client';
+import { me, type User } from '../api/client';
 import { areasFor } from '../areas';
 import { authed, updateUser } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { VerificationNotice } from '../components/verification-notice';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { formatDate, ProblemAlert, usePageTitle, useResource } from '../ui';
+import { Facts } from '../ui/facts';
 
 /** The signed-in home: a greeting, the account's details (read fresh from /api/me) and the areas. */
 export function DashboardPage({ user }: { user: User }) {
   const { t, lang } = useI18n();
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('area.dashboard')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    let live = true;
-    authed(me)
-      .then(({ user: fresh }) => updateUser(fresh))
-      .catch((error: unknown) => {
-        // A 401 has already sent the browser to /login; anything else is worth showing.
-        if (live && error instanceof ApiProblem && error.status !== 401) setProblem(error);
-      });
-    return () => {
-      live = false;
-    };
-  }, []);
+  usePageTitle(t('area.dashboard'));
+  // The fresh account goes to the app's user (this page re-renders from it); a 401 has already
+  // sent the browser to /login.
+  const { problem } = useResource(async () => updateUser((await authed(me)).user), []);
 
   const since = new Date(user.createdAt);
   const upcoming = areasFor(user).filter((area) => area.about);
@@ -39,32 +25,20 @@ export function DashboardPage({ user }: { user: User }) {
       <VerificationNotice user={user} />
       <section class="card" aria-labelledby="account-title">
         <h2 id="account-title">{t('dashboard.account')}</h2>
-        <dl class="facts">
-          <div>
-            <dt>{t('dashboard.email')}</dt>
-            <dd>{user.email}</dd>
-          </div>
-          <div>
-            <dt>{t('dashboard.plan')}</dt>
-            <dd>
-              <span class={`badge badge-plan-${user.plan}`}>{t(`plan.${user.plan}`)}</span>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('dashboard.role')}</dt>
-            <dd>{t(`role.${user.role}`)}</dd>
-          </div>
-          {!Number.isNaN(since.getTime()) && (
-            <div>
-              <dt>{t('dashboard.since')}</dt>
-              <dd>
-                <time dateTime={user.createdAt}>
-                  {new Intl.DateTimeFormat(lang, { dateStyle: 'long' }).format(since)}
-                </time>
-              </dd>
-            </div>
-          )}
-        </dl>
+        <Facts
+          items={[
+            { label: t('dashboard.email'), value: user.email },
+            {
+              label: t('dashboard.plan'),
+              value: <span class={`badge badge-plan-${user.plan}`}>{t(`plan.${user.plan}`)}</span>,
+            },
+            { label: t('dashboard.role'), value: t(`role.${user.role}`) },
+            !Number.isNaN(since.getTime()) && {
+              label: t('dashboard.since'),
+              value: <time dateTime={user.createdAt}>{formatDate(since, lang, false)}</time>,
+            },
+          ]}
+        />
       </section>
       <section class="card" aria-labelledby="areas-title">
         <h2 id="areas-title">{t('dashboard.areas')}</h2>

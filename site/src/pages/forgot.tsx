@@ -3,6 +3,7 @@ import { forgotPassword } from '../api/account';
 import { AuthCard, EmailField, useApiForm } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
+import { LiveMessage } from '../ui';
 
 /** Asks for a password-reset link; the answer is the same whether the address exists or not. */
 export function ForgotPage() {
@@ -18,13 +19,12 @@ export function ForgotPage() {
       page="forgot"
       form={{ ...form, pending: form.pending && !sent }}
       notice={
-        sent ? (
-          <p class="alert alert-info" role="status">
-            {t('auth.forgot.sent')}
-          </p>
-        ) : (
-          <p class="muted">{t('auth.forgot.intro')}</p>
-        )
+        <>
+          {!sent && <p class="muted">{t('auth.forgot.intro')}</p>}
+          <LiveMessage class={sent ? 'alert alert-info' : 'visually-hidden'}>
+            {sent ? t('auth.forgot.sent') : ''}
+          </LiveMessage>
+        </>
       }
       footer={<Link href="/login">{t('auth.forgot.back')}</Link>}
     >

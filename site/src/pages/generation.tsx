@@ -15,7 +15,6 @@ import {
 } from '../api/generation';
 import { listProducts, type Product } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { formatCost } from '../components/generation/fields';
 import { GenerationForm } from '../components/generation/forms';
 import { CreationsGallery } from '../components/generation/gallery';
@@ -30,7 +29,7 @@ import { useI18n } from '../i18n';
 import { onSocketEvent } from '../notifications';
 import { navigate, useLocation } from '../router';
 import type { Store } from '../store';
-import { usePageTitle } from '../ui';
+import { ProblemAlert, usePageTitle } from '../ui';
 
 const TABS = ['image', 'audio', 'video', 'ebook', 'short', 'ad', 'gallery'] as const;
 type Tab = (typeof TABS)[number];

@@ -12,9 +12,9 @@ import {
 import { authed } from '../auth';
 import { useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
 import { useI18n } from '../i18n';
-import { ConfirmAction, Field, formatDate, usePageTitle, useResource } from '../ui';
+import { ConfirmAction, Field, formatDate, ProblemAlert, usePageTitle, useResource } from '../ui';
 
 const PROVIDER_NAME: Record<Provider, string> = {
   openai: 'OpenAI',

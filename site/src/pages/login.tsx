@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import { ApiProblem, type TwoFactorChallenge } from '../api/client';
 import { factorFrom, PasskeyPromptError } from '../api/security';
 import { completeSignIn, signIn, signInWithPasskey, useSession } from '../auth';
-import { AuthCard, EmailField, PasswordField, ProblemAlert, useApiForm } from '../components/form';
+import { AuthCard, EmailField, PasswordField, useApiForm } from '../components/form';
 import { VerificationRequest } from '../components/verification-notice';
 import { useI18n } from '../i18n';
 import { Link, navigate, safeNext, useLocation } from '../router';
-import { Field } from '../ui';
+import { Field, ProblemAlert } from '../ui';
 
 /** "Sign in with a passkey": the browser offers the passkeys it holds for this site. */
 function PasskeySignIn({ onSignedIn }: { onSignedIn(): void }) {

@@ -15,7 +15,6 @@ import {
   type ProductSort,
 } from '../api/shop';
 import { authed, useSession } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { asShopper, minorToInput, noteCart, parseMoney } from '../components/shop/shop';
 import {
   KIND_KEYS,
@@ -29,7 +28,16 @@ import {
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, EmptyState, Field, FilterBar, Pager, Toast, useResource } from '../ui';
+import {
+  attempt,
+  EmptyState,
+  Field,
+  FilterBar,
+  Pager,
+  ProblemAlert,
+  Toast,
+  useResource,
+} from '../ui';
 import { ProductPage } from './product';
 
 /** How long typing in a text filter waits before the list is asked for again. */

@@ -1,20 +1,32 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiProblem } from '../api/client';
+import type { ApiProblem } from '../api/client';
 import {
   getNotificationPreferences,
   listNotifications,
+  type NotificationPage,
   type NotificationPreferences,
   type NotificationView,
   saveNotificationPreferences,
 } from '../api/notifications';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { sitePath } from '../components/notifications/bell';
 import { relativeTime } from '../components/notifications/relative-time';
 import { type MessageKey, useI18n } from '../i18n';
 import { markAllRead, markRead, removeNotification } from '../notification-center';
 import { onSocketEvent } from '../notifications';
 import { Link } from '../router';
+import {
+  attempt,
+  EmptyState,
+  Field,
+  FilterBar,
+  LiveMessage,
+  LoadMore,
+  ProblemAlert,
+  useCursorList,
+  usePageTitle,
+  useResource,
+} from '../ui';
 
 const PAGE_SIZE = 20;
 
@@ -24,41 +36,21 @@ const PREFERENCE_LABEL: Record<keyof NotificationPreferences, MessageKey> = {
   email: 'notifications.prefs.email',
 };
 
-/** Turns anything but an ApiProblem back into a thrown error; 401 is handled by sign-in. */
-function asProblem(error: unknown): ApiProblem | null {
-  if (!(error instanceof ApiProblem)) throw error;
-  return error.status === 401 ? null : error;
-}
-
 function NotificationList() {
   const { t, lang } = useI18n();
-  const [items, setItems] = useState<NotificationView[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [unread, setUnread] = useState(0);
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [actionProblem, setActionProblem] = useState<ApiProblem | null>(null);
+  const list = useCursorList(
+    (cursor) =>
+      authed((token) => listNotifications(token, { unread: unreadOnly, cursor, limit: PAGE_SIZE })),
+    [unreadOnly],
+  );
+  const { data: page, setData } = list;
+  const problem = actionProblem ?? list.problem;
+  const unread = page?.unread ?? 0;
 
-  async function load(after?: string) {
-    setLoading(true);
-    setProblem(null);
-    try {
-      const page = await authed((token) =>
-        listNotifications(token, { unread: unreadOnly, cursor: after, limit: PAGE_SIZE }),
-      );
-      setItems((previous) => [...(after ? (previous ?? []) : []), ...page.items]);
-      setCursor(page.nextCursor);
-      setUnread(page.unread);
-    } catch (error) {
-      setProblem(asProblem(error));
-    } finally {
-      setLoading(false);
-    }
-  }
-
-  useEffect(() => {
-    void load();
-  }, [unreadOnly]);
+  const update = (change: (page: NotificationPage) => NotificationPage) =>
+    setData((old) => (old ? change(old) : old));
 
   // New ones appear on top as they arrive.
   useEffect(
@@ -66,53 +58,52 @@ function NotificationList() {
       onSocketEvent('notification', (data) => {
         if (typeof data.id !== 'string' || typeof data.title !== 'string') return;
         const item = data as unknown as NotificationView;
-        setItems((previous) =>
-          previous && !previous.some((n) => n.id === item.id) ? [item, ...previous] : previous,
+        update((old) =>
+          old.items.some((n) => n.id === item.id)
+            ? old
+            : { ...old, items: [item, ...old.items], unread: old.unread + 1 },
         );
-        setUnread((n) => n + 1);
       }),
     [],
   );
 
-  async function act(run: () => Promise<void>) {
-    setProblem(null);
-    try {
-      await run();
-    } catch (error) {
-      setProblem(asProblem(error));
-    }
+  function act(run: () => Promise<void>) {
+    setActionProblem(null);
+    void attempt(run, setActionProblem);
   }
 
+  /** Marks `ids` read in the list and lowers the unread count by `read`. */
   const readNow = (ids: 'all' | string) => {
     const now = new Date().toISOString();
-    setItems((previous) =>
-      (previous ?? []).map((n) =>
+    update((old) => {
+      const items = old.items.map((n) =>
         n.readAt === null && (ids === 'all' || n.id === ids) ? { ...n, readAt: now } : n,
-      ),
-    );
+      );
+      return { ...old, items, unread: ids === 'all' ? 0 : Math.max(0, old.unread - 1) };
+    });
   };
 
   return (
     <section class="card" aria-labelledby="notifications-list">
       <div class="notification-page-head">
         <h2 id="notifications-list">{t('notifications.list')}</h2>
-        <label class="field-check">
-          <input
-            type="checkbox"
+        <FilterBar>
+          <Field
+            id="notifications-unread-only"
+            kind="checkbox"
+            label={t('notifications.unreadOnly')}
             checked={unreadOnly}
-            onChange={(event) => setUnreadOnly(event.currentTarget.checked)}
+            onChecked={setUnreadOnly}
           />
-          {t('notifications.unreadOnly')}
-        </label>
+        </FilterBar>
         <button
           type="button"
           class="button"
           disabled={unread === 0}
           onClick={() =>
-            void act(async () => {
+            act(async () => {
               await markAllRead();
               readNow('all');
-              setUnread(0);
             })
           }
         >
@@ -120,15 +111,15 @@ function NotificationList() {
         </button>
       </div>
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {items === null ? (
-        <p role="status">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">
+      {page === null ? (
+        !problem && <p role="status">{t('app.loading')}</p>
+      ) : page.items.length === 0 ? (
+        <EmptyState>
           {unreadOnly ? t('notifications.emptyUnread') : t('notifications.empty')}
-        </p>
+        </EmptyState>
       ) : (
         <ul class="notification-list notification-list-page">
-          {items.map((item) => {
+          {page.items.map((item) => {
             const href = sitePath(item.link);
             const isUnread = item.readAt === null;
             return (
@@ -165,10 +156,9 @@ function NotificationList() {
                       type="button"
                       class="button"
                       onClick={() =>
-                        void act(async () => {
+                        act(async () => {
                           await markRead(item.id);
                           readNow(item.id);
-                          setUnread((n) => Math.max(0, n - 1));
                         })
                       }
                     >
@@ -180,10 +170,13 @@ function NotificationList() {
                     class="button button-danger"
                     aria-label={t('notifications.deleteNamed', { title: item.title })}
                     onClick={() =>
-                      void act(async () => {
+                      act(async () => {
                         await removeNotification(item.id);
-                        setItems((previous) => (previous ?? []).filter((n) => n.id !== item.id));
-                        if (isUnread) setUnread((n) => Math.max(0, n - 1));
+                        update((old) => ({
+                          ...old,
+                          items: old.items.filter((n) => n.id !== item.id),
+                          unread: isUnread ? Math.max(0, old.unread - 1) : old.unread,
+                        }));
                       })
                     }
                   >
@@ -195,41 +188,31 @@ function NotificationList() {
           })}
         </ul>
       )}
-      {cursor && (
-        <p class="pager">
-          <button type="button" class="button" disabled={loading} onClick={() => void load(cursor)}>
-            {loading ? t('app.loading') : t('notifications.more')}
-          </button>
-        </p>
-      )}
+      <LoadMore list={list} label={t('notifications.more')} />
     </section>
   );
 }
 
 function PreferencesForm() {
   const { t } = useI18n();
-  const [prefs, setPrefs] = useState<NotificationPreferences | null>(null);
+  const prefs = useResource(() => authed((token) => getNotificationPreferences(token)), []);
   const [pending, setPending] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-
-  useEffect(() => {
-    authed((token) => getNotificationPreferences(token))
-      .then(setPrefs)
-      .catch((error: unknown) => setProblem(asProblem(error)));
-  }, []);
+  const [saveProblem, setSaveProblem] = useState<ApiProblem | null>(null);
+  const problem = saveProblem ?? prefs.problem;
+  const current = prefs.data;
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!prefs) return;
+    if (!current) return;
     setPending(true);
     setSaved(false);
-    setProblem(null);
+    setSaveProblem(null);
     try {
-      setPrefs(await authed((token) => saveNotificationPreferences(token, prefs)));
-      setSaved(true);
-    } catch (error) {
-      setProblem(asProblem(error));
+      const ok = await attempt(async () => {
+        prefs.setData(await authed((token) => saveNotificationPreferences(token, current)));
+      }, setSaveProblem);
+      setSaved(ok);
     } finally {
       setPending(false);
     }
@@ -239,32 +222,31 @@ function PreferencesForm() {
     <section class="card" aria-labelledby="notifications-prefs">
       <h2 id="notifications-prefs">{t('notifications.prefs.title')}</h2>
       {problem && <ProblemAlert problem={problem} other={[]} />}
-      {prefs === null ? (
+      {current === null ? (
         !problem && <p role="status">{t('app.loading')}</p>
       ) : (
         <form onSubmit={(event) => void submit(event)}>
           <fieldset class="checks">
             <legend>{t('notifications.prefs.legend')}</legend>
             {(Object.keys(PREFERENCE_LABEL) as Array<keyof NotificationPreferences>).map((key) => (
-              <label key={key} class="field-check">
-                <input
-                  type="checkbox"
-                  checked={prefs[key]}
-                  onChange={(event) => {
-                    const checked = event.currentTarget.checked;
-                    setSaved(false);
-                    setPrefs((previous) => (previous ? { ...previous, [key]: checked } : previous));
-                  }}
-                />
-                {t(PREFERENCE_LABEL[key])}
-              </label>
+              <Field
+                key={key}
+                id={`notifications-pref-${key}`}
+                kind="checkbox"
+                label={t(PREFERENCE_LABEL[key])}
+                checked={current[key]}
+                onChecked={(checked) => {
+                  setSaved(false);
+                  prefs.setData((old) => (old ? { ...old, [key]: checked } : old));
+                }}
+              />
             ))}
           </fieldset>
           <div class="actions">
             <button type="submit" class="button" disabled={pending}>
               {pending ? t('notifications.prefs.saving') : t('notifications.prefs.save')}
             </button>
-            <span role="status">{saved ? t('notifications.prefs.saved') : ''}</span>
+            <LiveMessage class="">{saved ? t('notifications.prefs.saved') : ''}</LiveMessage>
           </div>
         </form>
       )}
@@ -275,9 +257,7 @@ function PreferencesForm() {
 /** Every notification, with paging, an unread filter and deletion, and the user's choices. */
 export function NotificationsPage() {
   const { t } = useI18n();
-  useEffect(() => {
-    document.title = `${t('notifications.title')} · WeBox`;
-  }, [t]);
+  usePageTitle(t('notifications.title'));
   return (
     <div class="page">
       <h1 tabIndex={-1}>{t('notifications.title')}</h1>

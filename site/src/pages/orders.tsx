@@ -2,7 +2,6 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiProblem } from '../api/client';
 import { cancelOrder, getOrder, listOrders, type OrderView } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import {
   METHOD_KEYS,
   OrderDetails,
@@ -15,7 +14,16 @@ import {
 import { BrowseEmpty, NotLoaded, ShopLinks, ShopPage } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link, navigate, useLocation } from '../router';
-import { attempt, formatDate, formatMoney, Toast, usePageTitle, useResource } from '../ui';
+import {
+  attempt,
+  ConfirmAction,
+  formatDate,
+  formatMoney,
+  ProblemAlert,
+  Toast,
+  usePageTitle,
+  useResource,
+} from '../ui';
 import { Facts } from '../ui/facts';
 
 /** While a paid order waits for the provider's confirmation, it is read again this often. */
@@ -89,20 +97,23 @@ function OrderPageView({ id, payment }: { id: string; payment: string | null }) 
         />
         {order.status === 'pending' && (
           <p class="actions">
-            <button
-              type="button"
-              class="button"
+            <ConfirmAction
+              label={t('shop.orders.cancel')}
+              question={t('shop.orders.cancelQuestion', { number: orderNumber(order.id) })}
+              confirmLabel={t('shop.orders.cancelYes')}
               disabled={busy}
-              onClick={() => {
+              onConfirm={async () => {
                 setBusy(true);
                 setProblem(null);
-                void attempt(async () => {
-                  setOrder(await authed((token) => cancelOrder(token, order.id)));
-                }, setProblem).finally(() => setBusy(false));
+                try {
+                  await attempt(async () => {
+                    setOrder(await authed((token) => cancelOrder(token, order.id)));
+                  }, setProblem);
+                } finally {
+                  setBusy(false);
+                }
               }}
-            >
-              {t('shop.orders.cancel')}
-            </button>
+            />
           </p>
         )}
       </section>

@@ -5,10 +5,10 @@ import { factorFrom, reauthenticate, twoFactorStatus } from '../api/security';
 import { authed, authedConfirm } from '../auth';
 import { asksForCode } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert, useApiForm } from '../components/form';
+import { useApiForm } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { Field, usePageTitle } from '../ui';
+import { Field, ProblemAlert, usePageTitle } from '../ui';
 
 /**
  * Changes the password. The API wants a recent sign-in; when it asks (REAUTH_REQUIRED), the

@@ -8,12 +8,19 @@ import {
   subscribe,
 } from '../api/shop';
 import { authed, useSession } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { newIdempotencyKey, signInFirst } from '../components/shop/shop';
 import { ShopPage } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { useLocation } from '../router';
-import { attempt, formatDate, formatMoney, formatNumber, Toast, useResource } from '../ui';
+import {
+  attempt,
+  formatDate,
+  formatMoney,
+  formatNumber,
+  ProblemAlert,
+  Toast,
+  useResource,
+} from '../ui';
 
 type Interval = 'month' | 'year';
 

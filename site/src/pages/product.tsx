@@ -12,7 +12,6 @@ import {
   updateReview,
 } from '../api/shop';
 import { authed, useSession } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { asShopper, noteCart, signInFirst } from '../components/shop/shop';
 import {
   KIND_KEYS,
@@ -26,7 +25,7 @@ import {
 } from '../components/shop/widgets';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
-import { attempt, Field, formatDate, Toast, usePageTitle, useResource } from '../ui';
+import { attempt, Field, formatDate, ProblemAlert, Toast, usePageTitle, useResource } from '../ui';
 
 /** Highest quantity one cart line takes (the cart's own limit). */
 const MAX_QUANTITY = 99;

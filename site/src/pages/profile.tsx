@@ -17,11 +17,11 @@ import {
 import { authed, updateUser } from '../auth';
 import { localProblem, useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert, splitFieldErrors } from '../components/form';
+import { splitFieldErrors } from '../components/form';
 import { type Lang, type MessageKey, setLang, useI18n } from '../i18n';
 import { Link } from '../router';
 import { applyThemePreference } from '../theme';
-import { attempt, Field, formatDate, usePageTitle, useResource } from '../ui';
+import { attempt, Field, formatDate, ProblemAlert, usePageTitle, useResource } from '../ui';
 
 const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
 const AVATAR_MAX_BYTES = 2 * 1024 * 1024;

@@ -20,9 +20,9 @@ import {
 import { authed, authedConfirm } from '../auth';
 import { localProblem } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert, useApiForm } from '../components/form';
+import { useApiForm } from '../components/form';
 import { translate, useI18n } from '../i18n';
-import { ConfirmAction, Field, formatDate, usePageTitle, useResource } from '../ui';
+import { ConfirmAction, Field, formatDate, ProblemAlert, usePageTitle, useResource } from '../ui';
 
 /** An action that may need a recent sign-in; `guard` asks for one and then runs it again. */
 type Guard = (action: () => Promise<void>) => Promise<void>;

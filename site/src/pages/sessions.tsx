@@ -1,11 +1,23 @@
-import { listSessions, revokeOtherSessions, revokeSession } from '../api/account';
+import {
+  listSessions,
+  revokeOtherSessions,
+  revokeSession,
+  type SessionSummary,
+} from '../api/account';
 import { authed } from '../auth';
 import { useAction } from '../components/account/action';
 import { Notice } from '../components/account/notice';
-import { ProblemAlert } from '../components/form';
 import { type MessageKey, useI18n } from '../i18n';
 import { Link } from '../router';
-import { ConfirmAction, DataTable, formatDate, usePageTitle, useResource } from '../ui';
+import {
+  ConfirmAction,
+  DataTable,
+  dateColumn,
+  formatDate,
+  ProblemAlert,
+  usePageTitle,
+  useResource,
+} from '../ui';
 
 const METHOD_LABEL: Record<string, MessageKey> = {
   password: 'sessions.method.password',
@@ -24,7 +36,7 @@ export function SessionsPage() {
   const items = sessions.data;
   const others = items?.filter((item) => !item.current) ?? [];
   const busy = action.busy !== null || sessions.loading;
-  const time = (iso: string) => <time dateTime={iso}>{formatDate(iso, lang)}</time>;
+  const time = (iso: string | null) => iso && <time dateTime={iso}>{formatDate(iso, lang)}</time>;
 
   return (
     <div class="page">
@@ -68,18 +80,8 @@ export function SessionsPage() {
                   ? t(METHOD_LABEL[item.method] as MessageKey)
                   : item.method,
             },
-            {
-              key: 'signedIn',
-              header: t('sessions.signedIn'),
-              cell: (item) => time(item.createdAt),
-              sort: (a, b) => a.createdAt.localeCompare(b.createdAt),
-            },
-            {
-              key: 'lastUsed',
-              header: t('sessions.lastUsed'),
-              cell: (item) => time(item.lastUsedAt),
-              sort: (a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt),
-            },
+            dateColumn<SessionSummary>('createdAt', t('sessions.signedIn'), time),
+            dateColumn<SessionSummary>('lastUsedAt', t('sessions.lastUsed'), time),
           ]}
           actions={(item) =>
             !item.current && (

@@ -1,17 +1,33 @@
-import { useEffect, useId, useState } from 'preact/hooks';
-import { ApiProblem } from '../api/client';
+import { useState } from 'preact/hooks';
 import { getUsage, type UsageReport } from '../api/usage';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { BarChart } from '../ui/chart';
+import {
+  BarChart,
+  DataTable,
+  EmptyState,
+  formatCompact,
+  formatDate,
+  formatDay,
+  formatNumber,
+  formatTokenCost,
+  numberColumn,
+  ProblemAlert,
+  ProgressBar,
+  usePageTitle,
+  useResource,
+} from '../ui';
+import { Facts } from '../ui/facts';
 
 const PERIODS = [7, 30, 90] as const;
 const INPUT_COLOR = 'var(--accent)';
 const OUTPUT_COLOR = 'var(--chart-2, #0d9488)';
 
-/** A quota period drawn as an SVG progress bar, with its numbers and when it resets. */
+/** One line of the sources table. */
+type SourceRow = UsageReport['bySource'][number];
+
+/** A quota period as the kit's progress bar (on the quota's own scale), and when it resets. */
 function QuotaBar({
   label,
   used,
@@ -24,34 +40,22 @@ function QuotaBar({
   resetsAt: string;
 }) {
   const { t, lang } = useI18n();
-  const id = useId();
-  const number = new Intl.NumberFormat(lang);
   const share = limit > 0 ? Math.min(1, used / limit) : 1;
-  const level = share >= 1 ? 'full' : share >= 0.8 ? 'high' : 'ok';
-  const when = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(resetsAt),
-  );
-  const text = t('usage.quota.used', { used: number.format(used), limit: number.format(limit) });
+  const when = formatDate(resetsAt, lang);
+  const text = t('usage.quota.used', {
+    used: formatNumber(used, lang),
+    limit: formatNumber(limit, lang),
+  });
   return (
     <div class="quota">
-      <div class="quota-head">
-        <span id={`${id}-label`}>{label}</span>
-        <span>{text}</span>
-      </div>
-      <svg
-        class={`quota-bar quota-${level}`}
-        viewBox="0 0 100 6"
-        preserveAspectRatio="none"
-        role="progressbar"
-        aria-labelledby={`${id}-label`}
-        aria-valuemin={0}
-        aria-valuemax={limit}
-        aria-valuenow={Math.min(used, limit)}
-        aria-valuetext={text}
-      >
-        <rect class="quota-track" x={0} y={0} width={100} height={6} rx={3} />
-        <rect class="quota-fill" x={0} y={0} width={share * 100} height={6} rx={3} />
-      </svg>
+      <p class="quota-head">{label}</p>
+      <ProgressBar
+        label={label}
+        value={Math.min(used, limit)}
+        max={limit}
+        text={text}
+        tone={share >= 1 ? 'full' : share >= 0.8 ? 'high' : 'normal'}
+      />
       <p class="muted quota-reset">
         {share >= 1 ? t('usage.quota.full', { when }) : t('usage.quota.resets', { when })}
       </p>
@@ -62,45 +66,16 @@ function QuotaBar({
 /** The signed-in user's AI usage: quota, totals, tokens per day, cost per model, sources. */
 export function UsagePage() {
   const { t, lang } = useI18n();
+  usePageTitle(t('area.usage'));
   const [days, setDays] = useState<number>(30);
-  const [report, setReport] = useState<UsageReport | null>(null);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-
-  useEffect(() => {
-    document.title = `${t('area.usage')} · WeBox`;
-  }, [t]);
-
-  useEffect(() => {
-    let current = true;
-    setProblem(null);
-    authed((token) => getUsage(token, days)).then(
-      (result) => {
-        if (current) setReport(result);
-      },
-      (error: unknown) => {
-        if (!(error instanceof ApiProblem)) throw error;
-        if (current && error.status !== 401) setProblem(error);
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [days]);
-
-  const number = new Intl.NumberFormat(lang);
-  const compact = new Intl.NumberFormat(lang, { notation: 'compact', maximumFractionDigits: 1 });
-  const dollars = (micros: number) =>
-    new Intl.NumberFormat(lang, {
-      style: 'currency',
-      currency: 'USD',
-      minimumFractionDigits: 2,
-      maximumFractionDigits: micros > 0 && micros < 10_000 ? 6 : 2,
-    }).format(micros / 1_000_000);
-  const dayLabel = new Intl.DateTimeFormat(lang, {
-    month: 'short',
-    day: 'numeric',
-    timeZone: 'UTC',
-  });
+  const usage = useResource(() => authed((token) => getUsage(token, days)), [days]);
+  const report = usage.data;
+  const number = (value: number) => formatNumber(value, lang);
+  const dollars = (micros: number) => formatTokenCost(micros, lang);
+  const tokens = [
+    { label: t('usage.input'), color: INPUT_COLOR },
+    { label: t('usage.output'), color: OUTPUT_COLOR },
+  ];
 
   return (
     <div class="page">
@@ -119,9 +94,9 @@ export function UsagePage() {
           </button>
         ))}
       </fieldset>
-      {problem && <ProblemAlert problem={problem} other={[]} />}
+      {usage.problem && <ProblemAlert problem={usage.problem} other={[]} />}
       {report === null ? (
-        !problem && <p role="status">{t('app.loading')}</p>
+        !usage.problem && <p role="status">{t('app.loading')}</p>
       ) : (
         <>
           <section class="card" aria-labelledby="usage-quota-title">
@@ -138,38 +113,25 @@ export function UsagePage() {
 
           <section class="card" aria-labelledby="usage-totals-title">
             <h2 id="usage-totals-title">{t('usage.totals', { days: report.days })}</h2>
-            <dl class="facts">
-              <div>
-                <dt>{t('usage.input')}</dt>
-                <dd>{number.format(report.totals.inputTokens)}</dd>
-              </div>
-              <div>
-                <dt>{t('usage.output')}</dt>
-                <dd>{number.format(report.totals.outputTokens)}</dd>
-              </div>
-              <div>
-                <dt>{t('usage.calls')}</dt>
-                <dd>{number.format(report.totals.calls)}</dd>
-              </div>
-              <div>
-                <dt>{t('usage.cost')}</dt>
-                <dd>{dollars(report.totals.costMicros)}</dd>
-              </div>
-            </dl>
+            <Facts
+              items={[
+                { label: t('usage.input'), value: number(report.totals.inputTokens) },
+                { label: t('usage.output'), value: number(report.totals.outputTokens) },
+                { label: t('usage.calls'), value: number(report.totals.calls) },
+                { label: t('usage.cost'), value: dollars(report.totals.costMicros) },
+              ]}
+            />
           </section>
 
           <section class="card">
             <BarChart
               title={t('usage.chart.tokens')}
-              series={[
-                { label: t('usage.input'), color: INPUT_COLOR },
-                { label: t('usage.output'), color: OUTPUT_COLOR },
-              ]}
+              series={tokens}
               data={report.daily.map((day) => ({
-                label: dayLabel.format(new Date(`${day.date}T00:00:00Z`)),
+                label: formatDay(day.date, lang),
                 values: [day.inputTokens, day.outputTokens],
               }))}
-              format={(value) => compact.format(value)}
+              format={(value) => formatCompact(value, lang)}
             />
           </section>
 
@@ -177,7 +139,7 @@ export function UsagePage() {
             {report.byModel.length === 0 ? (
               <>
                 <h2>{t('usage.chart.cost')}</h2>
-                <p class="muted">{t('usage.empty')}</p>
+                <EmptyState>{t('usage.empty')}</EmptyState>
               </>
             ) : (
               <BarChart
@@ -196,30 +158,33 @@ export function UsagePage() {
           {report.bySource.length > 0 && (
             <section class="card" aria-labelledby="usage-sources-title">
               <h2 id="usage-sources-title">{t('usage.sources')}</h2>
-              <div class="table-wrap">
-                <table class="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('usage.source')}</th>
-                      <th scope="col">{t('usage.calls')}</th>
-                      <th scope="col">{t('usage.input')}</th>
-                      <th scope="col">{t('usage.output')}</th>
-                      <th scope="col">{t('usage.cost')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.bySource.map((row) => (
-                      <tr key={row.source}>
-                        <td>{t(`usage.source.${row.source}`)}</td>
-                        <td>{number.format(row.calls)}</td>
-                        <td>{number.format(row.inputTokens)}</td>
-                        <td>{number.format(row.outputTokens)}</td>
-                        <td>{dollars(row.costMicros)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <BarChart
+                title={t('usage.chart.sources')}
+                orientation="horizontal"
+                series={tokens}
+                data={report.bySource.map((row) => ({
+                  label: t(`usage.source.${row.source}`),
+                  values: [row.inputTokens, row.outputTokens],
+                }))}
+                format={(value) => formatCompact(value, lang)}
+              />
+              <DataTable
+                caption={t('usage.sources')}
+                hideCaption
+                rows={report.bySource}
+                rowKey={(row) => row.source}
+                columns={[
+                  {
+                    key: 'source',
+                    header: t('usage.source'),
+                    cell: (row) => t(`usage.source.${row.source}`),
+                  },
+                  numberColumn<SourceRow>('calls', t('usage.calls'), number),
+                  numberColumn<SourceRow>('inputTokens', t('usage.input'), number),
+                  numberColumn<SourceRow>('outputTokens', t('usage.output'), number),
+                  numberColumn<SourceRow>('costMicros', t('usage.cost'), dollars),
+                ]}
+              />
             </section>
           )}
           <p class="muted">

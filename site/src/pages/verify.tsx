@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
 import { verifyEmail } from '../api/account';
-import { ApiProblem, me } from '../api/client';
+import { me } from '../api/client';
 import { authed, updateUser, useSession } from '../auth';
-import { OutcomeCard, type TokenOutcome } from '../components/account/outcome';
+import { OutcomeCard, spendToken } from '../components/account/outcome';
 import { useI18n } from '../i18n';
 import { useLocation } from '../router';
+import { useResource } from '../ui';
 
 /** Opened from the confirmation e-mail: spends the token and says how it went. */
 export function VerifyPage() {
@@ -13,25 +13,13 @@ export function VerifyPage() {
   const session = useSession();
   const signedIn = session.status === 'signed-in';
   const token = new URLSearchParams(search).get('token') ?? '';
-  const [outcome, setOutcome] = useState<TokenOutcome>({ status: 'pending' });
-  const signedInNow = useRef(signedIn);
-  signedInNow.current = signedIn;
-
-  useEffect(() => {
-    let live = true;
-    verifyEmail(token)
-      .then(({ email }) => {
-        if (live) setOutcome({ status: 'done', email });
-        if (signedInNow.current) void authed(me).then(({ user }) => updateUser(user));
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof ApiProblem)) throw error;
-        if (live) setOutcome({ status: 'failed', problem: error });
-      });
-    return () => {
-      live = false;
-    };
+  const spent = useResource(async () => {
+    const outcome = await spendToken(() => verifyEmail(token));
+    // The session's user now counts as verified; refreshing it is not part of the outcome.
+    if (outcome.status === 'done' && signedIn) void authed(me).then(({ user }) => updateUser(user));
+    return outcome;
   }, [token]);
+  const outcome = spent.data ?? { status: 'pending' };
 
   const title =
     outcome.status === 'done'

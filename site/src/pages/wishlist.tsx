@@ -1,6 +1,5 @@
 import { addToCart, getWishlist, setWishlisted } from '../api/shop';
 import { authed } from '../auth';
-import { ProblemAlert } from '../components/form';
 import { noteCart } from '../components/shop/shop';
 import {
   BrowseEmpty,
@@ -12,7 +11,7 @@ import {
 } from '../components/shop/widgets';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
-import { formatDate, Toast, useResource } from '../ui';
+import { formatDate, ProblemAlert, Toast, useResource } from '../ui';
 import { useRowActions } from '../ui/row-actions';
 
 /** The signed-in user's wishlist: open, add to the cart, or remove each product. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 
 /** One stacked part of every bar, e.g. input tokens; `color` is any CSS colour or var(). */
@@ -54,7 +55,6 @@ export function BarChart({
   format = defaultFormat,
   maxLabels = 8,
 }: BarChartProps) {
-  const id = useId();
   const max = Math.max(1, ...data.map(total));
   const horizontal = orientation === 'horizontal';
   const height = horizontal
@@ -134,7 +134,48 @@ export function BarChart({
   });
 
   return (
-    <figure class="bar-chart">
+    <ChartFigure kind="bar-chart" height={height} chart={{ title, series, data, format }} legend>
+      {!horizontal &&
+        [0, 0.5, 1].map((fraction) => {
+          const y = PAD.top + VERTICAL_HEIGHT - fraction * VERTICAL_HEIGHT;
+          return (
+            <g key={fraction} class="bar-grid">
+              <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y} y2={y} />
+              <text x={PAD.left - 6} y={y} text-anchor="end" dominant-baseline="middle">
+                {format(Math.round(max * fraction))}
+              </text>
+            </g>
+          );
+        })}
+      {bars}
+    </ChartFigure>
+  );
+}
+
+/**
+ * What every chart shares: the figure and its caption, the SVG (named by the caption) holding
+ * `children`, the legend when asked, and the visually hidden table of the numbers.
+ */
+function ChartFigure({
+  kind,
+  height,
+  chart,
+  legend,
+  children,
+}: {
+  /** The figure's class. */
+  kind: string;
+  /** The SVG's height in view-box units (its width is always WIDTH). */
+  height: number;
+  chart: { title: string; series: BarSeries[]; data: BarDatum[]; format(value: number): string };
+  /** Shows the series' colours under the chart, when there are two or more. */
+  legend?: boolean;
+  children: ComponentChildren;
+}) {
+  const { title, series, data, format } = chart;
+  const id = useId();
+  return (
+    <figure class={kind}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
       <svg
         viewBox={`0 0 ${WIDTH} ${height}`}
@@ -143,21 +184,9 @@ export function BarChart({
         preserveAspectRatio="xMidYMid meet"
       >
         <title>{title}</title>
-        {!horizontal &&
-          [0, 0.5, 1].map((fraction) => {
-            const y = PAD.top + VERTICAL_HEIGHT - fraction * VERTICAL_HEIGHT;
-            return (
-              <g key={fraction} class="bar-grid">
-                <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y} y2={y} />
-                <text x={PAD.left - 6} y={y} text-anchor="end" dominant-baseline="middle">
-                  {format(Math.round(max * fraction))}
-                </text>
-              </g>
-            );
-          })}
-        {bars}
+        {children}
       </svg>
-      {series.length > 1 && (
+      {legend && series.length > 1 && (
         <ul class="bar-legend">
           {series.map((item) => (
             <li key={item.label}>
@@ -222,7 +251,6 @@ export function LineChart({
   format = defaultFormat,
   maxLabels = 8,
 }: Omit<BarChartProps, 'orientation'>) {
-  const id = useId();
   const max = Math.max(1, ...data.flatMap((datum) => datum.values));
   const height = VERTICAL_HEIGHT + PAD.top + PAD.bottom;
   const step = (WIDTH - PAD.left - PAD.right) / Math.max(data.length - 1, 1);
@@ -230,58 +258,45 @@ export function LineChart({
   const y = (value: number) => PAD.top + VERTICAL_HEIGHT - (value / max) * VERTICAL_HEIGHT;
   const shown = labelIndices(data.length, maxLabels);
   return (
-    <figure class="bar-chart line-chart">
-      <figcaption id={`${id}-title`}>{title}</figcaption>
-      <svg
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        role="img"
-        aria-labelledby={`${id}-title`}
-        preserveAspectRatio="xMidYMid meet"
-      >
-        <title>{title}</title>
-        {[0, 0.5, 1].map((fraction) => (
-          <g key={fraction} class="bar-grid">
-            <line
-              x1={PAD.left}
-              x2={WIDTH - PAD.right}
-              y1={y(max * fraction)}
-              y2={y(max * fraction)}
-            />
-            <text
-              x={PAD.left - 6}
-              y={y(max * fraction)}
-              text-anchor="end"
-              dominant-baseline="middle"
-            >
-              {format(Math.round(max * fraction))}
-            </text>
-          </g>
-        ))}
-        {series.map((item, part) => (
-          <polyline
-            key={item.label}
-            fill="none"
-            stroke={item.color}
-            stroke-width={2}
-            points={data
-              .map((datum, index) => `${x(index)},${y(datum.values[part] ?? 0)}`)
-              .join(' ')}
+    <ChartFigure
+      kind="bar-chart line-chart"
+      height={height}
+      chart={{ title, series, data, format }}
+    >
+      {[0, 0.5, 1].map((fraction) => (
+        <g key={fraction} class="bar-grid">
+          <line
+            x1={PAD.left}
+            x2={WIDTH - PAD.right}
+            y1={y(max * fraction)}
+            y2={y(max * fraction)}
           />
-        ))}
-        {data.map((datum, index) =>
-          shown.has(index) ? (
-            <text
-              key={datum.label}
-              x={x(index)}
-              y={PAD.top + VERTICAL_HEIGHT + 18}
-              text-anchor="middle"
-            >
-              {datum.label}
-            </text>
-          ) : null,
-        )}
-      </svg>
-      <ChartTable title={title} series={series} data={data} format={format} />
-    </figure>
+          <text x={PAD.left - 6} y={y(max * fraction)} text-anchor="end" dominant-baseline="middle">
+            {format(Math.round(max * fraction))}
+          </text>
+        </g>
+      ))}
+      {series.map((item, part) => (
+        <polyline
+          key={item.label}
+          fill="none"
+          stroke={item.color}
+          stroke-width={2}
+          points={data.map((datum, index) => `${x(index)},${y(datum.values[part] ?? 0)}`).join(' ')}
+        />
+      ))}
+      {data.map((datum, index) =>
+        shown.has(index) ? (
+          <text
+            key={datum.label}
+            x={x(index)}
+            y={PAD.top + VERTICAL_HEIGHT + 18}
+            text-anchor="middle"
+          >
+            {datum.label}
+          </text>
+        ) : null,
+      )}
+    </ChartFigure>
   );
 }

@@ -36,6 +36,14 @@ interface DataTableProps<R> {
   class?: string;
   /** Marks a row (e.g. the one being edited). */
   rowClass?(row: R): string | undefined;
+  /** Extra `data-*` attributes of a row, by name without the prefix (`{ action: 'x' }`). */
+  rowData?(row: R): Record<string, string>;
+}
+
+function dataAttributes(data: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data ?? {}).map(([name, value]) => [`data-${name}`, value]),
+  );
 }
 
 /**
@@ -54,6 +62,7 @@ export function DataTable<R>({
   pageSize,
   class: className,
   rowClass,
+  rowData,
 }: DataTableProps<R>) {
   const { t } = useI18n();
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 } | null>(null);
@@ -127,6 +136,7 @@ export function DataTable<R>({
               class={rowClass?.(row)}
               tabIndex={onRowActivate ? 0 : undefined}
               data-row-key={rowKey(row)}
+              {...dataAttributes(rowData?.(row))}
               onClick={
                 onRowActivate
                   ? (event) => {

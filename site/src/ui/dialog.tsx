@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n';
+import { CloseButton } from './close-button';
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -68,15 +69,7 @@ export function Dialog({ title, onClose, children, footer }: DialogProps) {
       >
         <header class="dialog-header">
           <h2 id={`${id}-title`}>{title}</h2>
-          <button
-            type="button"
-            class="icon-button"
-            aria-label={t('ui.dialog.close')}
-            title={t('ui.dialog.close')}
-            onClick={onClose}
-          >
-            <span aria-hidden="true">×</span>
-          </button>
+          <CloseButton label={t('ui.dialog.close')} onClick={onClose} />
         </header>
         <div class="dialog-body">{children}</div>
         {footer && <footer class="dialog-footer">{footer}</footer>}

@@ -13,6 +13,8 @@ interface BaseProps {
   children?: ComponentChildren;
   /** Extra class on the wrapping `.field`. */
   class?: string;
+  /** Keeps the label for screen readers only, where the place says what the control is. */
+  hideLabel?: boolean;
 }
 
 interface TextProps extends BaseProps {
@@ -51,6 +53,19 @@ export interface FieldOption<V extends string = string> {
   value: V;
   label: string;
   disabled?: boolean;
+  /** The `<optgroup>` it is listed under; options of one group must be next to each other. */
+  group?: string;
+}
+
+/** Options in runs of the same `group`, in order (one run without a group for ungrouped ones). */
+function optionRuns<V extends string>(options: ReadonlyArray<FieldOption<V>>) {
+  const runs: { group: string | undefined; options: FieldOption<V>[] }[] = [];
+  for (const option of options) {
+    const last = runs.at(-1);
+    if (last && last.group === option.group) last.options.push(option);
+    else runs.push({ group: option.group, options: [option] });
+  }
+  return runs;
 }
 
 interface SelectProps<V extends string> extends BaseProps {
@@ -112,11 +127,20 @@ export function Field<V extends string = string>(props: FieldProps<V>) {
           value={props.value}
           onChange={(event) => props.onValue(event.currentTarget.value as V)}
         >
-          {props.options.map((option) => (
-            <option key={option.value} value={option.value} disabled={option.disabled}>
-              {option.label}
-            </option>
-          ))}
+          {optionRuns(props.options).map((run) => {
+            const items = run.options.map((option) => (
+              <option key={option.value} value={option.value} disabled={option.disabled}>
+                {option.label}
+              </option>
+            ));
+            return run.group === undefined ? (
+              items
+            ) : (
+              <optgroup key={run.group} label={run.group}>
+                {items}
+              </optgroup>
+            );
+          })}
         </select>
       );
       break;
@@ -172,7 +196,9 @@ export function Field<V extends string = string>(props: FieldProps<V>) {
         </label>
       ) : (
         <>
-          <label for={id}>{label}</label>
+          <label for={id} class={props.hideLabel ? 'visually-hidden' : undefined}>
+            {label}
+          </label>
           {control}
         </>
       )}

@@ -43,6 +43,13 @@ export function formatDate(value: string | Date, lang: Lang, withTime = true): s
   ).format(typeof value === 'string' ? new Date(value) : value);
 }
 
+/** A calendar day ("2026-12-07", a UTC date) as a short label: "Dec 7" / "7 déc.". */
+export function formatDay(day: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${day}T00:00:00Z`),
+  );
+}
+
 /** A whole number with the language's grouping ("12 345" / "12,345"). */
 export function formatNumber(value: number, lang: Lang): string {
   return new Intl.NumberFormat(lang).format(value);

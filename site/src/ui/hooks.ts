@@ -47,6 +47,51 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[])
   return { data, problem, loading, reload, setData };
 }
 
+/** One page of a cursor-paginated list: its items and the cursor of the next page, if any. */
+export interface CursorPage<I> {
+  items: I[];
+  nextCursor: string | null;
+}
+
+/** What `useCursorList` returns: the pages loaded so far as one page, and "load more". */
+export interface CursorList<P extends CursorPage<unknown>> extends Resource<P> {
+  /** Appends the next page (when there is one); resolves when done. */
+  more(): Promise<void>;
+  loadingMore: boolean;
+}
+
+/**
+ * A cursor-paginated list: loads the first page with `load()` on mount and whenever `deps`
+ * change; `more()` appends `load(cursor)`, keeping the last page's other fields (counts).
+ * Problems of either load end up in `problem`, as with `useResource`.
+ */
+export function useCursorList<P extends CursorPage<unknown>>(
+  load: (cursor?: string) => Promise<P>,
+  deps: readonly unknown[],
+): CursorList<P> {
+  const resource = useResource(() => load(), deps);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreProblem, setMoreProblem] = useState<ApiProblem | null>(null);
+  const { data, setData } = resource;
+
+  async function more() {
+    const cursor = data?.nextCursor;
+    if (!cursor) return;
+    setLoadingMore(true);
+    setMoreProblem(null);
+    try {
+      await attempt(async () => {
+        const next = await load(cursor);
+        setData((old) => (old ? { ...next, items: [...old.items, ...next.items] } : next));
+      }, setMoreProblem);
+    } finally {
+      setLoadingMore(false);
+    }
+  }
+
+  return { ...resource, problem: resource.problem ?? moreProblem, more, loadingMore };
+}
+
 /** Titles the document "<title> · WeBox" while the page is shown (and when the title changes). */
 export function usePageTitle(title: string): void {
   useEffect(() => {

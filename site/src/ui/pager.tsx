@@ -1,4 +1,5 @@
 import { useI18n } from '../i18n';
+import type { CursorList, CursorPage } from './hooks';
 
 interface PagerProps {
   page: number;
@@ -22,5 +23,33 @@ export function Pager({ page, pages, onPage, hasMore }: PagerProps) {
         {t('ui.pager.next')}
       </button>
     </nav>
+  );
+}
+
+/**
+ * The "load more" button of a cursor list (`useCursorList`): shown while a next page exists,
+ * disabled and saying "Loading…" while it loads.
+ */
+export function LoadMore({
+  list,
+  label,
+}: {
+  list: Pick<CursorList<CursorPage<unknown>>, 'data' | 'more' | 'loadingMore'>;
+  /** The button's text, e.g. "Load more". */
+  label: string;
+}) {
+  const { t } = useI18n();
+  if (!list.data?.nextCursor) return null;
+  return (
+    <p class="pager">
+      <button
+        type="button"
+        class="button"
+        disabled={list.loadingMore}
+        onClick={() => void list.more()}
+      >
+        {list.loadingMore ? t('app.loading') : label}
+      </button>
+    </p>
   );
 }

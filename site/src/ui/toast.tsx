@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useI18n } from '../i18n';
+import { CloseButton } from './close-button';
 
 interface ToastProps {
   /** `error` is announced at once (role=alert); others politely (role=status). */
@@ -21,17 +22,7 @@ export function Toast({ tone = 'info', children, onDismiss }: ToastProps) {
       aria-live={tone === 'error' ? 'assertive' : 'polite'}
     >
       <p>{children}</p>
-      {onDismiss && (
-        <button
-          type="button"
-          class="icon-button"
-          aria-label={t('ui.toast.dismiss')}
-          title={t('ui.toast.dismiss')}
-          onClick={onDismiss}
-        >
-          <span aria-hidden="true">×</span>
-        </button>
-      )}
+      {onDismiss && <CloseButton label={t('ui.toast.dismiss')} onClick={onDismiss} />}
     </div>
   );
 }

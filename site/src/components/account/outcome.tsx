@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import type { ApiProblem } from '../../api/client';
+import { ApiProblem } from '../../api/client';
 import { Link } from '../../router';
-import { usePageTitle } from '../../ui';
-import { ProblemAlert } from '../form';
+import { ProblemAlert, usePageTitle } from '../../ui';
 import { Notice } from './notice';
 
 /** How spending a mailed token went: not yet, done (for an address), or refused. */
@@ -11,6 +10,21 @@ export type TokenOutcome =
   | { status: 'pending' }
   | { status: 'done'; email: string }
   | { status: 'failed'; problem: ApiProblem };
+
+/**
+ * Spends a mailed token with `spend` and says how it went: done for the address it answers, or
+ * failed with the problem (any status, 401 included: these pages need no sign-in). Any other
+ * error propagates.
+ */
+export async function spendToken(spend: () => Promise<{ email: string }>): Promise<TokenOutcome> {
+  try {
+    const { email } = await spend();
+    return { status: 'done', email };
+  } catch (error) {
+    if (!(error instanceof ApiProblem)) throw error;
+    return { status: 'failed', problem: error };
+  }
+}
 
 interface OutcomeCardProps {
   /** The heading's id. */

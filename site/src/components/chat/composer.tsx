@@ -7,10 +7,12 @@ import {
   type UserModel,
   uploadAttachment,
 } from '../../api/chat';
-import { ApiProblem } from '../../api/client';
+import type { ApiProblem } from '../../api/client';
 import { authed } from '../../auth';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
+import { attempt, Field, type FieldOption } from '../../ui';
+import { ATTACH_ICON, Icon } from './icon';
 import { Menu } from './menu';
 import { problemText } from './messages';
 
@@ -48,28 +50,29 @@ function optionLabel(model: UserModel, t: ReturnType<typeof useI18n>['t']): stri
   return model.displayName;
 }
 
-function ModelOptions({ models }: { models: readonly UserModel[] }) {
-  const { t } = useI18n();
+/**
+ * The model picker's options grouped by provider; a model the registry no longer lists (a
+ * conversation's old one) comes first on its own, so the picker still shows it.
+ */
+function modelOptions(
+  models: readonly UserModel[],
+  current: string,
+  t: ReturnType<typeof useI18n>['t'],
+): FieldOption[] {
   const providers = [...new Set(models.map((model) => model.provider))];
-  return (
-    <>
-      {providers.map((provider) => (
-        <optgroup key={provider} label={PROVIDER_LABEL[provider] ?? provider}>
-          {models
-            .filter((model) => model.provider === provider)
-            .map((model) => (
-              <option
-                key={model.slug}
-                value={model.slug}
-                disabled={model.availability === 'not-configured'}
-              >
-                {optionLabel(model, t)}
-              </option>
-            ))}
-        </optgroup>
-      ))}
-    </>
+  const options = providers.flatMap((provider) =>
+    models
+      .filter((model) => model.provider === provider)
+      .map((model) => ({
+        value: model.slug,
+        label: optionLabel(model, t),
+        disabled: model.availability === 'not-configured',
+        group: PROVIDER_LABEL[provider] ?? provider,
+      })),
   );
+  return models.some((model) => model.slug === current)
+    ? options
+    : [{ value: current, label: current }, ...options];
 }
 
 interface ComposerProps {
@@ -103,8 +106,9 @@ export function Composer({
   const [text, setText] = useState(initialText);
   const [files, setFiles] = useState<Pending[]>([]);
   const [sending, setSending] = useState(false);
-  const area = useRef<HTMLTextAreaElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   const counter = useRef(0);
+  const area = () => box.current?.querySelector('textarea') ?? null;
 
   useEffect(() => {
     if (initialText) setText(initialText);
@@ -112,7 +116,7 @@ export function Composer({
 
   // Grows with the text up to a limit, then scrolls.
   useLayoutEffect(() => {
-    const element = area.current;
+    const element = area();
     if (!element) return;
     element.style.height = 'auto';
     element.style.height = `${Math.min(element.scrollHeight, 240)}px`;
@@ -152,7 +156,7 @@ export function Composer({
       setText('');
       drop(() => true);
     }
-    area.current?.focus();
+    area()?.focus();
   }
 
   async function add(list: FileList) {
@@ -168,16 +172,14 @@ export function Composer({
         attachment: null,
         error: tooBig ? t('chat.attach.tooBig') : null,
       };
+      const patch = (change: Partial<Pending>) =>
+        setFiles((current) => current.map((f) => (f.key === key ? { ...f, ...change } : f)));
       setFiles((current) => [...current, entry]);
       if (tooBig) continue;
-      try {
-        const attachment = await authed((token) => uploadAttachment(token, file));
-        setFiles((current) => current.map((f) => (f.key === key ? { ...f, attachment } : f)));
-      } catch (error) {
-        if (!(error instanceof ApiProblem)) throw error;
-        const message = problemText(error, t);
-        setFiles((current) => current.map((f) => (f.key === key ? { ...f, error: message } : f)));
-      }
+      await attempt(
+        async () => patch({ attachment: await authed((token) => uploadAttachment(token, file)) }),
+        (failure) => patch({ error: problemText(failure, t) }),
+      );
     }
   }
 
@@ -236,31 +238,35 @@ export function Composer({
           ))}
         </ul>
       )}
-      <div class="chat-input">
-        <label class="visually-hidden" for="chat-input">
-          {t('chat.message')}
-        </label>
-        <textarea
+      {/* The keys and pastes of the Field's textarea bubble up to this box. */}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the textarea inside is the control. */}
+      <div
+        class="chat-input"
+        ref={box}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            void submit();
+          }
+        }}
+        onPaste={(event) => {
+          const pasted = event.clipboardData?.files;
+          if (pasted && pasted.length > 0) {
+            event.preventDefault();
+            void add(pasted);
+          }
+        }}
+      >
+        <Field
           id="chat-input"
-          ref={area}
+          kind="textarea"
+          label={t('chat.message')}
+          hideLabel
+          hint={t('chat.hint')}
           rows={1}
           value={text}
           placeholder={t('chat.placeholder')}
-          aria-describedby="chat-input-hint"
-          onInput={(event) => setText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              void submit();
-            }
-          }}
-          onPaste={(event) => {
-            const pasted = event.clipboardData?.files;
-            if (pasted && pasted.length > 0) {
-              event.preventDefault();
-              void add(pasted);
-            }
-          }}
+          onValue={setText}
         />
       </div>
       <div class="chat-composer-bar">
@@ -277,12 +283,7 @@ export function Composer({
               input.value = '';
             }}
           />
-          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-            <path
-              fill="currentColor"
-              d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10h-1.5z"
-            />
-          </svg>
+          <Icon path={ATTACH_ICON} size={18} />
         </label>
         {choice.compare ? (
           <Menu
@@ -301,57 +302,46 @@ export function Composer({
                     model.availability === 'not-configured' ||
                     (!checked && compareCount >= MAX_COMPARE);
                   return (
-                    <label
+                    <Field
                       key={model.slug}
+                      id={`chat-compare-${model.slug}`}
+                      kind="checkbox"
                       class={`chat-compare-option${disabled ? ' is-disabled' : ''}`}
-                    >
-                      <input
-                        type="checkbox"
-                        checked={checked}
-                        disabled={disabled}
-                        onChange={(event) => toggleCompare(model.slug, event.currentTarget.checked)}
-                      />
-                      {optionLabel(model, t)}
-                    </label>
+                      label={optionLabel(model, t)}
+                      checked={checked}
+                      disabled={disabled}
+                      onChecked={(on) => toggleCompare(model.slug, on)}
+                    />
                   );
                 })}
               </fieldset>
             )}
           </Menu>
         ) : (
-          <span class="chat-model-picker">
-            <label class="visually-hidden" for="chat-model">
-              {t('chat.model.label')}
-            </label>
-            <select
-              id="chat-model"
-              value={choice.model}
-              onChange={(event) => onChoice({ ...choice, model: event.currentTarget.value })}
-            >
-              {!models.some((model) => model.slug === choice.model) && (
-                <option value={choice.model}>{choice.model}</option>
-              )}
-              <ModelOptions models={models} />
-            </select>
-          </span>
-        )}
-        <label class="chat-compare-toggle">
-          <input
-            type="checkbox"
-            checked={choice.compare}
-            onChange={(event) => {
-              const on = event.currentTarget.checked;
-              const seeded =
-                on && choice.compareModels.length === 0 ? [choice.model] : choice.compareModels;
-              onChoice({ ...choice, compare: on, compareModels: seeded });
-            }}
+          <Field
+            id="chat-model"
+            kind="select"
+            class="chat-model-picker"
+            label={t('chat.model.label')}
+            hideLabel
+            value={choice.model}
+            options={modelOptions(models, choice.model, t)}
+            onValue={(model) => onChoice({ ...choice, model })}
           />
-          {t('chat.compare.toggle')}
-        </label>
+        )}
+        <Field
+          id="chat-compare"
+          kind="checkbox"
+          class="chat-compare-toggle"
+          label={t('chat.compare.toggle')}
+          checked={choice.compare}
+          onChecked={(on) => {
+            const seeded =
+              on && choice.compareModels.length === 0 ? [choice.model] : choice.compareModels;
+            onChoice({ ...choice, compare: on, compareModels: seeded });
+          }}
+        />
         <span class="chat-composer-spacer" />
-        <span id="chat-input-hint" class="chat-hint">
-          {t('chat.hint')}
-        </span>
         {streaming ? (
           <button type="button" class="button chat-stop" onClick={onStop}>
             {t('chat.stop')}

@@ -12,7 +12,7 @@ import {
 } from '../../api/chat';
 import { ApiProblem } from '../../api/client';
 import { authed } from '../../auth';
-import { type ChatStreamEvent, followChatStream } from '../../chat-stream';
+import { type ChatStreamEvent, followChatStream, wait } from '../../chat-stream';
 import { createStore, type Store } from '../../store';
 
 /** What the page shows of one conversation. */
@@ -34,18 +34,6 @@ const EMPTY: ConversationView = {
 
 /** Stream rounds in a row that bring no event before the page stops waiting for a reply. */
 const MAX_IDLE_ROUNDS = 12;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
-}
 
 /**
  * One open conversation: its messages, the replies streaming into them, and the actions
@@ -216,7 +204,7 @@ export class ConversationController {
         if (!this.streaming) break;
         idle += 1;
         if (idle > MAX_IDLE_ROUNDS) break;
-        await sleep(Math.min(250 * idle, 2000), signal);
+        await wait(Math.min(250 * idle, 2000), signal);
       }
     } catch (error) {
       if (!(error instanceof ApiProblem) && !(error instanceof TypeError)) throw error;

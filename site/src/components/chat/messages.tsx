@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type ChatMessage, fetchAttachment, type UserModel } from '../../api/chat';
-import { ApiProblem } from '../../api/client';
+import type { ApiProblem } from '../../api/client';
 import { authed } from '../../auth';
 import { useI18n } from '../../i18n';
+import { Field, formatNumber, formatTokenCost, useResource } from '../../ui';
 import { copyText, renderMarkdown } from './markdown';
 import { Menu } from './menu';
 import { type ThreadStep, type Tree, threadSteps, unitTarget } from './thread';
@@ -41,21 +42,12 @@ function imageUrl(id: string): Promise<string> {
 }
 
 function AttachmentView({ attachment }: { attachment: ChatMessage['attachments'][number] }) {
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    if (attachment.kind !== 'image') return;
-    let live = true;
-    imageUrl(attachment.id).then(
-      (url) => live && setSrc(url),
-      (error: unknown) => {
-        if (!(error instanceof ApiProblem)) throw error;
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [attachment.id, attachment.kind]);
-  if (attachment.kind === 'image') {
+  const image = attachment.kind === 'image';
+  const { data: src } = useResource(
+    async () => (image ? imageUrl(attachment.id) : null),
+    [attachment.id, image],
+  );
+  if (image) {
     return (
       <figure class="chat-attachment chat-attachment-image">
         {src ? <img src={src} alt={attachment.name} /> : <span class="chat-thumb-placeholder" />}
@@ -179,19 +171,9 @@ function MarkdownBody({ text, streaming }: { text: string; streaming: boolean })
   );
 }
 
-function formatCost(micros: number, lang: string): string {
-  return new Intl.NumberFormat(lang, {
-    style: 'currency',
-    currency: 'USD',
-    minimumFractionDigits: 2,
-    maximumFractionDigits: micros > 0 && micros < 10_000 ? 6 : 4,
-  }).format(micros / 1_000_000);
-}
-
 /** Model, offline badge, tokens and cost, and how the reply ended. */
 function ReplyFacts({ message, models }: { message: ChatMessage; models: readonly UserModel[] }) {
   const { t, lang } = useI18n();
-  const number = new Intl.NumberFormat(lang);
   const approx = message.tokensEstimated ? '≈' : '';
   return (
     <span class="chat-facts">
@@ -209,13 +191,13 @@ function ReplyFacts({ message, models }: { message: ChatMessage; models: readonl
       {message.outputTokens !== null && (
         <span class="chat-tokens" title={message.tokensEstimated ? t('chat.estimated') : undefined}>
           {t('chat.tokens', {
-            input: `${approx}${number.format(message.inputTokens ?? 0)}`,
-            output: `${approx}${number.format(message.outputTokens)}`,
+            input: `${approx}${formatNumber(message.inputTokens ?? 0, lang)}`,
+            output: `${approx}${formatNumber(message.outputTokens, lang)}`,
           })}
         </span>
       )}
       {message.costMicros !== null && message.status !== 'streaming' && (
-        <span class="chat-cost">{formatCost(message.costMicros, lang)}</span>
+        <span class="chat-cost">{formatTokenCost(message.costMicros, lang)}</span>
       )}
     </span>
   );
@@ -229,7 +211,8 @@ function ReplyBody({ message }: { message: ChatMessage }) {
       {/* Always present, so assistive technology knows the live region before text arrives. */}
       <MarkdownBody text={message.content} streaming={streaming} />
       {!message.content && streaming ? (
-        <p class="chat-typing" role="status">
+        // Not a live region: the page's one status line says that replies are being written.
+        <p class="chat-typing">
           <span class="visually-hidden">{t('chat.writing')}</span>
           <span aria-hidden="true">
             <i />
@@ -354,9 +337,9 @@ function UserMessage({
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.content);
   const [saving, setSaving] = useState(false);
-  const area = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
-    if (editing) area.current?.focus();
+    if (editing) form.current?.querySelector('textarea')?.focus();
   }, [editing]);
 
   async function save() {
@@ -372,27 +355,27 @@ function UserMessage({
       {editing ? (
         <form
           class="chat-edit"
+          ref={form}
           onSubmit={(event) => {
             event.preventDefault();
             void save();
           }}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setEditing(false);
+            if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+              event.preventDefault();
+              void save();
+            }
+          }}
         >
-          <label class="visually-hidden" for={`edit-${message.id}`}>
-            {t('chat.editLabel')}
-          </label>
-          <textarea
+          <Field
             id={`edit-${message.id}`}
-            ref={area}
+            kind="textarea"
+            label={t('chat.editLabel')}
+            hideLabel
             value={draft}
             rows={Math.min(10, Math.max(2, draft.split('\n').length))}
-            onInput={(event) => setDraft(event.currentTarget.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape') setEditing(false);
-              if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-                event.preventDefault();
-                void save();
-              }
-            }}
+            onValue={setDraft}
           />
           <p class="chat-edit-actions">
             <button type="button" class="button" onClick={() => setEditing(false)}>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   type Conversation,
@@ -6,11 +7,13 @@ import {
   listConversationPage,
   updateConversation,
 } from '../../api/chat';
-import { ApiProblem } from '../../api/client';
+import type { ApiProblem } from '../../api/client';
 import { authed } from '../../auth';
 import { useI18n } from '../../i18n';
 import { navigate } from '../../router';
+import { attempt, ConfirmAction, EmptyState, Field, Toast, useResource } from '../../ui';
 import { Menu } from './menu';
+import { problemText } from './messages';
 
 interface Page {
   items: ConversationListItem[];
@@ -50,64 +53,57 @@ function ConversationItem({
   onOpen(): void;
 }) {
   const { t } = useI18n();
-  const [mode, setMode] = useState<'view' | 'rename' | 'delete'>('view');
+  const [renaming, setRenaming] = useState(false);
   const [title, setTitle] = useState(item.title);
-  const [problem, setProblem] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const form = useRef<HTMLFormElement>(null);
   const href = `/chat?c=${item.id}`;
 
   useEffect(() => {
-    if (mode === 'rename') input.current?.select();
-  }, [mode]);
+    if (renaming) form.current?.querySelector('input')?.select();
+  }, [renaming]);
 
   async function run(action: () => Promise<void>) {
     setProblem(null);
-    try {
-      await action();
-      setMode('view');
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error.problem.detail ?? error.message);
-    }
+    if (await attempt(action, setProblem)) setRenaming(false);
   }
 
-  if (mode === 'rename') {
+  const update = (change: { title?: string; pinned?: boolean }) =>
+    run(async () => onChanged(await authed((token) => updateConversation(token, item.id, change))));
+
+  const error = problem && <p class="field-error">{problemText(problem, t)}</p>;
+
+  if (renaming) {
     return (
       <li class="chat-conv is-editing">
         <form
           class="chat-conv-rename"
+          ref={form}
           onSubmit={(event) => {
             event.preventDefault();
             const next = title.trim();
-            if (!next) return;
-            void run(async () => {
-              onChanged(
-                await authed((token) => updateConversation(token, item.id, { title: next })),
-              );
-            });
+            if (next) void update({ title: next });
+          }}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setRenaming(false);
           }}
         >
-          <label class="visually-hidden" for={`rename-${item.id}`}>
-            {t('chat.sidebar.newTitle')}
-          </label>
-          <input
+          <Field
             id={`rename-${item.id}`}
-            ref={input}
+            label={t('chat.sidebar.newTitle')}
+            hideLabel
             value={title}
             maxLength={200}
-            onInput={(event) => setTitle(event.currentTarget.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape') setMode('view');
-            }}
+            onValue={setTitle}
           />
           <button type="submit" class="chat-action">
             {t('chat.save')}
           </button>
-          <button type="button" class="chat-action" onClick={() => setMode('view')}>
+          <button type="button" class="chat-action" onClick={() => setRenaming(false)}>
             {t('chat.cancel')}
           </button>
         </form>
-        {problem && <p class="field-error">{problem}</p>}
+        {error}
       </li>
     );
   }
@@ -135,79 +131,97 @@ function ConversationItem({
         </span>
         {item.snippet && <Snippet text={item.snippet} />}
       </a>
-      {mode === 'delete' ? (
-        <fieldset class="chat-conv-confirm">
-          <legend>{t('chat.sidebar.confirmDelete')}</legend>
-          <button
-            type="button"
-            class="chat-action chat-danger"
-            onClick={() =>
-              void run(async () => {
-                await authed((token) => deleteConversation(token, item.id));
-                onDeleted(item.id);
-              })
-            }
-          >
-            {t('chat.delete')}
-          </button>
-          <button type="button" class="chat-action" onClick={() => setMode('view')}>
-            {t('chat.cancel')}
-          </button>
-        </fieldset>
-      ) : (
-        <Menu
-          label={t('chat.sidebar.actions', { title: item.title })}
-          button="⋯"
-          buttonClass="chat-action chat-conv-more"
-        >
-          {(close) => (
-            <ul class="chat-menu-list">
-              <li>
-                <button
-                  type="button"
-                  onClick={() => {
-                    close();
-                    setTitle(item.title);
-                    setMode('rename');
-                  }}
-                >
-                  {t('chat.rename')}
-                </button>
-              </li>
-              <li>
-                <button
-                  type="button"
-                  onClick={() => {
-                    close();
-                    void run(async () => {
-                      onChanged(
-                        await authed((token) =>
-                          updateConversation(token, item.id, { pinned: !item.pinned }),
-                        ),
-                      );
-                    });
-                  }}
-                >
-                  {item.pinned ? t('chat.unpin') : t('chat.pin')}
-                </button>
-              </li>
-              <li>
-                <button
-                  type="button"
-                  onClick={() => {
-                    close();
-                    setMode('delete');
-                  }}
-                >
-                  {t('chat.delete')}
-                </button>
-              </li>
-            </ul>
-          )}
-        </Menu>
-      )}
-      {problem && <p class="field-error">{problem}</p>}
+      <Menu
+        label={t('chat.sidebar.actions', { title: item.title })}
+        button="⋯"
+        buttonClass="chat-action chat-conv-more"
+      >
+        {(close) => (
+          <ul class="chat-menu-list">
+            <li>
+              <button
+                type="button"
+                onClick={() => {
+                  close();
+                  setTitle(item.title);
+                  setRenaming(true);
+                }}
+              >
+                {t('chat.rename')}
+              </button>
+            </li>
+            <li>
+              <button
+                type="button"
+                onClick={() => {
+                  close();
+                  void update({ pinned: !item.pinned });
+                }}
+              >
+                {item.pinned ? t('chat.unpin') : t('chat.pin')}
+              </button>
+            </li>
+            <li>
+              <ConfirmAction
+                label={t('chat.delete')}
+                question={t('chat.sidebar.confirmDelete', { title: item.title })}
+                confirmLabel={t('chat.delete')}
+                onConfirm={async () => {
+                  close();
+                  await run(async () => {
+                    await authed((token) => deleteConversation(token, item.id));
+                    onDeleted(item.id);
+                  });
+                }}
+              />
+            </li>
+          </ul>
+        )}
+      </Menu>
+      {error}
     </li>
+  );
+}
+
+/** The lists the sidebar shows, for the search they answer ('' for pinned and recent). */
+interface Lists {
+  q: string;
+  pinned: Page;
+  /** The recent conversations, or the search results. */
+  recent: Page;
+}
+
+/** One titled list of conversations: its items, or a line when there are none, and "Load more". */
+function ConversationSection({
+  id,
+  title,
+  page,
+  loading,
+  empty,
+  onMore,
+  children,
+}: {
+  id: string;
+  title: string;
+  page: Page;
+  loading: boolean;
+  empty?: string;
+  onMore?(): void;
+  children: ComponentChildren;
+}) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby={id} aria-busy={loading}>
+      <h2 id={id} class="chat-side-title">
+        {title}
+      </h2>
+      {empty && !loading && page.items.length === 0 ? <EmptyState>{empty}</EmptyState> : children}
+      {page.nextCursor && onMore && (
+        <button type="button" class="button chat-more" onClick={onMore}>
+          {t('chat.sidebar.more')}
+        </button>
+      )}
+    </section>
   );
 }
 
@@ -232,71 +246,55 @@ export function ChatSidebar({
   const { t } = useI18n();
   const [query, setQuery] = useState('');
   const [search, setSearch] = useState('');
-  const [pinned, setPinned] = useState<Page>(EMPTY);
-  const [recent, setRecent] = useState<Page>(EMPTY);
-  const [found, setFound] = useState<Page>(EMPTY);
-  const [loading, setLoading] = useState(true);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [local, setLocal] = useState(0);
+  const [moreProblem, setMoreProblem] = useState<ApiProblem | null>(null);
 
   useEffect(() => {
     const timer = setTimeout(() => setSearch(query.trim()), 250);
     return () => clearTimeout(timer);
   }, [query]);
 
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    const load = async () => {
-      try {
-        if (search) {
-          const page = await authed((token) =>
-            listConversationPage(token, { q: search, limit: PAGE_SIZE }),
-          );
-          if (live) setFound(page);
-        } else {
-          const [top, rest] = await Promise.all([
-            authed((token) => listConversationPage(token, { pinned: 'true', limit: 100 })),
-            authed((token) => listConversationPage(token, { pinned: 'false', limit: PAGE_SIZE })),
-          ]);
-          if (!live) return;
-          setPinned(top);
-          setRecent(rest);
-        }
-        if (live) setProblem(null);
-      } catch (error) {
-        if (!(error instanceof ApiProblem)) throw error;
-        if (live && error.status !== 401) setProblem(error.problem.detail ?? error.message);
-      } finally {
-        if (live) setLoading(false);
-      }
-    };
-    void load();
-    return () => {
-      live = false;
-    };
-  }, [search, version, local]);
+  const lists = useResource<Lists>(async () => {
+    if (search) {
+      const found = await authed((token) =>
+        listConversationPage(token, { q: search, limit: PAGE_SIZE }),
+      );
+      return { q: search, pinned: EMPTY, recent: found };
+    }
+    const [pinned, recent] = await Promise.all([
+      authed((token) => listConversationPage(token, { pinned: 'true', limit: 100 })),
+      authed((token) => listConversationPage(token, { pinned: 'false', limit: PAGE_SIZE })),
+    ]);
+    return { q: '', pinned, recent };
+  }, [search, version]);
+  // Lists loaded for another search are not shown while this one loads.
+  const shown = lists.data?.q === search ? lists.data : null;
+  const loading = lists.loading || shown === null;
+  const pinned = shown?.pinned ?? EMPTY;
+  const recent = shown?.recent ?? EMPTY;
+  const problem = moreProblem ?? lists.problem;
 
-  async function more(kind: 'recent' | 'found') {
-    const page = kind === 'recent' ? recent : found;
-    if (!page.nextCursor) return;
-    const cursor = page.nextCursor;
-    try {
+  async function more() {
+    const cursor = recent.nextCursor;
+    if (!cursor) return;
+    setMoreProblem(null);
+    await attempt(async () => {
       const next = await authed((token) =>
         listConversationPage(
           token,
-          kind === 'recent'
-            ? { pinned: 'false', limit: PAGE_SIZE, cursor }
-            : { q: search, limit: PAGE_SIZE, cursor },
+          search
+            ? { q: search, limit: PAGE_SIZE, cursor }
+            : { pinned: 'false', limit: PAGE_SIZE, cursor },
         ),
       );
-      const merged = { items: [...page.items, ...next.items], nextCursor: next.nextCursor };
-      if (kind === 'recent') setRecent(merged);
-      else setFound(merged);
-    } catch (error) {
-      if (!(error instanceof ApiProblem)) throw error;
-      if (error.status !== 401) setProblem(error.problem.detail ?? error.message);
-    }
+      lists.setData((old) =>
+        old && old.q === search
+          ? {
+              ...old,
+              recent: { items: [...old.recent.items, ...next.items], nextCursor: next.nextCursor },
+            }
+          : old,
+      );
+    }, setMoreProblem);
   }
 
   const list = (items: ConversationListItem[]) => (
@@ -309,11 +307,11 @@ export function ChatSidebar({
           onOpen={onClose}
           onChanged={(conversation) => {
             onChanged(conversation);
-            setLocal((n) => n + 1);
+            void lists.reload();
           }}
           onDeleted={(id) => {
             if (id === activeId) navigate('/chat');
-            setLocal((n) => n + 1);
+            void lists.reload();
           }}
         />
       ))}
@@ -337,66 +335,37 @@ export function ChatSidebar({
       >
         {t('chat.new')}
       </button>
-      <div class="chat-search">
-        <label class="visually-hidden" for="chat-search">
-          {t('chat.sidebar.search')}
-        </label>
-        <input
-          id="chat-search"
-          type="search"
-          placeholder={t('chat.sidebar.searchPlaceholder')}
-          value={query}
-          onInput={(event) => setQuery(event.currentTarget.value)}
-        />
-      </div>
-      {problem && (
-        <p class="alert alert-error" role="alert">
-          {problem}
-        </p>
+      <Field
+        id="chat-search"
+        kind="search"
+        class="chat-search"
+        label={t('chat.sidebar.search')}
+        hideLabel
+        placeholder={t('chat.sidebar.searchPlaceholder')}
+        value={query}
+        onValue={setQuery}
+      />
+      {problem && <Toast tone="error">{problemText(problem, t)}</Toast>}
+      {!search && pinned.items.length > 0 && (
+        <ConversationSection
+          id="chat-pinned-title"
+          title={t('chat.sidebar.pinned')}
+          page={pinned}
+          loading={false}
+        >
+          {list(pinned.items)}
+        </ConversationSection>
       )}
-      {search ? (
-        <section aria-labelledby="chat-found-title" aria-busy={loading}>
-          <h2 id="chat-found-title" class="chat-side-title">
-            {t('chat.sidebar.results')}
-          </h2>
-          {!loading && found.items.length === 0 ? (
-            <p class="muted chat-side-empty">{t('chat.sidebar.noResults')}</p>
-          ) : (
-            list(found.items)
-          )}
-          {found.nextCursor && (
-            <button type="button" class="button chat-more" onClick={() => void more('found')}>
-              {t('chat.sidebar.more')}
-            </button>
-          )}
-        </section>
-      ) : (
-        <>
-          {pinned.items.length > 0 && (
-            <section aria-labelledby="chat-pinned-title">
-              <h2 id="chat-pinned-title" class="chat-side-title">
-                {t('chat.sidebar.pinned')}
-              </h2>
-              {list(pinned.items)}
-            </section>
-          )}
-          <section aria-labelledby="chat-recent-title" aria-busy={loading}>
-            <h2 id="chat-recent-title" class="chat-side-title">
-              {t('chat.sidebar.recent')}
-            </h2>
-            {!loading && recent.items.length === 0 ? (
-              <p class="muted chat-side-empty">{t('chat.sidebar.empty')}</p>
-            ) : (
-              list(recent.items)
-            )}
-            {recent.nextCursor && (
-              <button type="button" class="button chat-more" onClick={() => void more('recent')}>
-                {t('chat.sidebar.more')}
-              </button>
-            )}
-          </section>
-        </>
-      )}
+      <ConversationSection
+        id={search ? 'chat-found-title' : 'chat-recent-title'}
+        title={search ? t('chat.sidebar.results') : t('chat.sidebar.recent')}
+        page={recent}
+        loading={loading}
+        empty={search ? t('chat.sidebar.noResults') : t('chat.sidebar.empty')}
+        onMore={() => void more()}
+      >
+        {list(recent.items)}
+      </ConversationSection>
     </aside>
   );
 }

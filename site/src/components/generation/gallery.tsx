@@ -4,7 +4,7 @@ import { type Job, type JobFile, listJobs } from '../../api/generation';
 import { authed } from '../../auth';
 import { useI18n } from '../../i18n';
 import { Link } from '../../router';
-import { ProblemAlert } from '../form';
+import { ProblemAlert } from '../../ui';
 import { jobSummary } from './jobs';
 import { OfflineBadge } from './offline-badge';
 

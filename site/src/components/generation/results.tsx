@@ -55,25 +55,33 @@ export function ImageGallery({ files, label }: { files: readonly JobFile[]; labe
 }
 
 function AudioResult({ job }: { job: Job }) {
-  const { t } = useI18n();
   return (
     <ul class="gen-files">
       {filesOf(job, 'audio').map((file) => (
         <li key={file.mediaId}>
           {/* biome-ignore lint/a11y/useMediaCaption: generated audio has no caption track. */}
           <audio controls preload="metadata" src={file.url} />
-          <a href={file.url} download={file.name}>
-            {t('generation.result.download')}
-          </a>
-          <OfflineBadge offline={file.offline} />
+          <FileDownload file={file} />
         </li>
       ))}
     </ul>
   );
 }
 
-function VideoFiles({ files }: { files: readonly JobFile[] }) {
+/** A generated file's download link, and the offline badge when a local stand-in made it. */
+function FileDownload({ file }: { file: JobFile }) {
   const { t } = useI18n();
+  return (
+    <>
+      <a href={file.url} download={file.name}>
+        {t('generation.result.download')}
+      </a>
+      <OfflineBadge offline={file.offline} />
+    </>
+  );
+}
+
+function VideoFiles({ files }: { files: readonly JobFile[] }) {
   return (
     <ul class="gen-files">
       {files.map((file) => (
@@ -84,10 +92,7 @@ function VideoFiles({ files }: { files: readonly JobFile[] }) {
             // biome-ignore lint/a11y/useMediaCaption: generated clips have no caption track.
             <video class="gen-video" controls preload="metadata" src={file.url} />
           )}
-          <a href={file.url} download={file.name}>
-            {t('generation.result.download')}
-          </a>
-          <OfflineBadge offline={file.offline} />
+          <FileDownload file={file} />
         </li>
       ))}
     </ul>

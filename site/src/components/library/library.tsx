@@ -2,8 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiProblem } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { attempt, describedBy } from '../../ui';
-import { ProblemAlert } from '../form';
+import { attempt, describedBy, ProblemAlert } from '../../ui';
 
 /**
  * The state every library page (agents, prompts, media) keeps around its actions: which item is
@@ -98,6 +97,37 @@ export function LibraryTextArea(props: {
   );
 }
 
+/** A form's submit and cancel buttons. */
+function SubmitOrCancel({
+  submit,
+  cancel,
+  disabled,
+  primary,
+  onCancel,
+}: {
+  submit: string;
+  cancel: string;
+  disabled: boolean;
+  /** The submit button is the page's main action. */
+  primary?: boolean;
+  onCancel(): void;
+}) {
+  return (
+    <p class="actions">
+      <button
+        type="submit"
+        class={primary ? 'button button-primary' : 'button'}
+        disabled={disabled}
+      >
+        {submit}
+      </button>
+      <button type="button" class="button" onClick={onCancel}>
+        {cancel}
+      </button>
+    </p>
+  );
+}
+
 /**
  * The card an item is created or edited in: its heading (naming the region), the save
  * problem, the fields, and Save / Cancel.
@@ -138,14 +168,12 @@ export function EditorCard({
         }}
       >
         {children}
-        <p class="actions">
-          <button type="submit" class="button" disabled={pending}>
-            {pending ? saving : save}
-          </button>
-          <button type="button" class="button" onClick={onCancel}>
-            {cancel}
-          </button>
-        </p>
+        <SubmitOrCancel
+          submit={pending ? saving : save}
+          cancel={cancel}
+          disabled={pending}
+          onCancel={onCancel}
+        />
       </form>
     </section>
   );
@@ -297,14 +325,13 @@ export function InlineForm({
       }}
     >
       {children}
-      <p class="actions">
-        <button type="submit" class="button button-primary" disabled={disabled}>
-          {submit}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {cancel}
-        </button>
-      </p>
+      <SubmitOrCancel
+        submit={submit}
+        cancel={cancel}
+        disabled={disabled}
+        primary
+        onCancel={onCancel}
+      />
     </form>
   );
 }

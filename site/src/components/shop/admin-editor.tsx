@@ -4,8 +4,16 @@ import type { ApiProblem } from '../../api/client';
 import { type Category, listCategories } from '../../api/shop';
 import { authed } from '../../auth';
 import { type MessageKey, useI18n } from '../../i18n';
-import { attempt, Field, type FieldOption, Toast, usePageTitle, useResource } from '../../ui';
-import { ProblemAlert, splitFieldErrors } from '../form';
+import {
+  attempt,
+  Field,
+  type FieldOption,
+  ProblemAlert,
+  Toast,
+  usePageTitle,
+  useResource,
+} from '../../ui';
+import { splitFieldErrors } from '../form';
 
 /** A draft checked locally: the request body, or the message keys of the fields typed badly. */
 export type Checked<I> = { input: I } | { errors: Record<string, MessageKey> };

@@ -180,6 +180,8 @@ export const shopEn = {
   'shop.orders.paymentCancelled':
     'The payment was cancelled. You can pay again or cancel the order.',
   'shop.orders.cancel': 'Cancel the order',
+  'shop.orders.cancelQuestion': 'Cancel order {number}? This cannot be undone.',
+  'shop.orders.cancelYes': 'Yes, cancel it',
   'shop.orders.lines': 'Products',
   'shop.orders.unitPrice': 'Unit price',
   'shop.orders.refunded': 'Refunded',
@@ -300,6 +302,7 @@ export const shopEn = {
   'shop.promos.deleted': 'The code {code} was deleted.',
   'shop.promos.delete': 'Delete',
   'shop.promos.deleteNamed': 'Delete {code}',
+  'shop.promos.deleteQuestion': 'Delete the code {code} for good?',
   'shop.promos.discount': 'Discount',
   'shop.promos.from': 'from {amount}',
   'shop.promos.uses': 'Uses',
@@ -518,6 +521,8 @@ export const shopFr: Record<ShopMessageKey, string> = {
   'shop.orders.paymentCancelled':
     'Le paiement a été annulé. Vous pouvez payer à nouveau ou annuler la commande.',
   'shop.orders.cancel': 'Annuler la commande',
+  'shop.orders.cancelQuestion': 'Annuler la commande {number} ? C’est définitif.',
+  'shop.orders.cancelYes': 'Oui, l’annuler',
   'shop.orders.lines': 'Produits',
   'shop.orders.unitPrice': 'Prix unitaire',
   'shop.orders.refunded': 'Remboursé',
@@ -639,6 +644,7 @@ export const shopFr: Record<ShopMessageKey, string> = {
   'shop.promos.deleted': 'Le code {code} a été supprimé.',
   'shop.promos.delete': 'Supprimer',
   'shop.promos.deleteNamed': 'Supprimer {code}',
+  'shop.promos.deleteQuestion': 'Supprimer définitivement le code {code} ?',
   'shop.promos.discount': 'Remise',
   'shop.promos.from': 'dès {amount}',
   'shop.promos.uses': 'Utilisations',

@@ -11,10 +11,9 @@ import {
 } from '../../api/shop';
 import { authed } from '../../auth';
 import { type MessageKey, useI18n } from '../../i18n';
-import { type Column, DataTable, formatDate, formatMoney, Pager } from '../../ui';
+import { type Column, DataTable, formatDate, formatMoney, Pager, ProblemAlert } from '../../ui';
 import { type Fact, Facts } from '../../ui/facts';
 import { attempt } from '../../ui/hooks';
-import { ProblemAlert } from '../form';
 import { formatRate } from './shop';
 
 type VatLine = CartView['vat'][number];

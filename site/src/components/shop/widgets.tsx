@@ -5,9 +5,9 @@ import { type Product, type ProductKind, setWishlisted } from '../../api/shop';
 import { authed, useSession } from '../../auth';
 import { type MessageKey, useI18n } from '../../i18n';
 import { Link } from '../../router';
+import { ProblemAlert } from '../../ui';
 import { EmptyState } from '../../ui/empty-state';
 import { usePageTitle } from '../../ui/hooks';
-import { ProblemAlert } from '../form';
 import { attempt, formatMoney, signInFirst, useCartCount } from './shop';
 
 export const KIND_KEYS: Record<ProductKind, MessageKey> = {
