@@ -43,7 +43,7 @@ async function prepareModels(
   const paid = models.some((model) => model.provider !== 'offline');
   const [configs] = await Promise.all([
     Promise.all(models.map((model) => resolveProvider(services, userId, model.provider))),
-    paid ? assertWithinQuota(services.db, userId) : null,
+    paid ? assertWithinQuota(services, userId) : null,
   ]);
   return models.map((model, index) => {
     const resolved = configs[index];

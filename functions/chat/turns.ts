@@ -10,7 +10,7 @@ import {
   type ProviderName,
 } from '../models/providers/types';
 import { countTokens, estimatePromptTokens } from '../models/token-count';
-import { recordUsage } from '../usage/service';
+import { countNewUsage, insertUsage, type UsageRecord } from '../usage/service';
 
 /** Everything a ChatSession object needs to run one reply, resolved by the Worker. */
 export interface TurnJob {
@@ -162,32 +162,37 @@ export function finishedFields(result: TurnResult, completedAt: Date) {
 /**
  * Writes a finished reply to Postgres in one transaction: the message (only while it is
  * still `streaming`, so a retry or a late duplicate changes nothing), its usage row (unique
- * on the message id) and the conversation's activity time.
+ * on the message id) and the conversation's activity time. A new usage row then goes to the
+ * quota counters, after the commit, so a rolled-back or retried write never counts.
  */
 export async function persistTurn(db: Database, job: TurnJob, result: TurnResult): Promise<void> {
-  await db.transaction(async (tx) => {
+  const usage: UsageRecord | null =
+    result.inputTokens + result.outputTokens > 0
+      ? {
+          userId: job.userId,
+          source: job.source,
+          reference: job.turnId,
+          provider: job.model.provider,
+          model: job.model.slug,
+          inputTokens: result.inputTokens,
+          outputTokens: result.outputTokens,
+          estimated: result.estimated,
+          costMicros: result.costMicros,
+        }
+      : null;
+  const billed = await db.transaction(async (tx) => {
     const updated = await tx
       .update(messages)
       .set(finishedFields(result, new Date()))
       .where(and(eq(messages.id, job.turnId), eq(messages.status, 'streaming')))
       .returning({ id: messages.id });
-    if (updated.length === 0) return;
-    if (result.inputTokens + result.outputTokens > 0) {
-      await recordUsage(tx, {
-        userId: job.userId,
-        source: job.source,
-        reference: job.turnId,
-        provider: job.model.provider,
-        model: job.model.slug,
-        inputTokens: result.inputTokens,
-        outputTokens: result.outputTokens,
-        estimated: result.estimated,
-        costMicros: result.costMicros,
-      });
-    }
+    if (updated.length === 0) return false;
+    const fresh = usage ? await insertUsage(tx, usage) : false;
     await tx
       .update(conversations)
       .set({ updatedAt: new Date() })
       .where(eq(conversations.id, job.conversationId));
+    return fresh;
   });
+  if (billed && usage) await countNewUsage(usage);
 }

@@ -20,6 +20,7 @@ import {
   users,
 } from '../../db/schema';
 import type { Services } from '../platform/env';
+import { planChanged } from '../usage/plan-record';
 import { issueInvoice, storeInvoicePdf } from './invoices';
 import { sendOrderConfirmation } from './orders-mail';
 import type { OrderStatus, PaymentMethod } from './orders-schemas';
@@ -330,12 +331,14 @@ export async function recordRefund(
 }
 
 /**
- * After a fulfilment committed: the invoice PDF goes to R2 and the buyer gets the
- * confirmation e-mail, both after the response (a failure is logged; the PDF is drawn again
- * on first download if its write was lost).
+ * After a fulfilment committed: the buyer's cached plan is marked changed (a plan line may
+ * have raised it), the invoice PDF goes to R2 and the buyer gets the confirmation e-mail, all
+ * after the response (a failure is logged; the PDF is drawn again on first download if its
+ * write was lost).
  */
 export function afterFulfilment(services: Services, outcome: FulfilOutcome): void {
   if (outcome.kind !== 'fulfilled') return;
+  services.background(planChanged(services, outcome.userId));
   services.background(storeInvoicePdf(services, outcome.invoiceId));
   services.background(sendOrderConfirmation(services, outcome.orderId, outcome.invoiceId));
 }

@@ -210,22 +210,23 @@ const isPaidPlan = (value: unknown): value is PaidPlan => value === 'pro' || val
  * any order, so the row keeps the time of the event last applied (last_event_at) and an
  * older event changes nothing; at the same second, only a cancellation overrides. The
  * account's plan follows: the best plan among its active or past-due subscriptions, and
- * `free` once none is left.
+ * `free` once none is left. Says whose subscription it was, so that the caller marks that
+ * account's plan changed once the transaction committed.
  */
 export async function applySubscriptionEvent(
   tx: Transaction,
   subscription: Stripe.Subscription,
   at: Date,
   deleted: boolean,
-): Promise<'applied' | 'stale' | 'unknown'> {
+): Promise<{ outcome: 'applied' | 'stale' | 'unknown'; userId: string | null }> {
   const [known] = await tx
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.stripeSubscriptionId, subscription.id));
   const userId = subscription.metadata?.userId ?? known?.userId;
-  if (!userId) return 'unknown';
+  if (!userId) return { outcome: 'unknown', userId: null };
   const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
-  if (!user) return 'unknown';
+  if (!user) return { outcome: 'unknown', userId: null };
   let plan: PaidPlan | null = isPaidPlan(subscription.metadata?.plan)
     ? subscription.metadata.plan
     : known && isPaidPlan(known.plan)
@@ -239,7 +240,7 @@ export async function applySubscriptionEvent(
       .where(eq(products.stripePriceId, item.price.id));
     if (isPaidPlan(product?.plan)) plan = product.plan;
   }
-  if (!plan) return 'unknown';
+  if (!plan) return { outcome: 'unknown', userId: null };
   const status = deleted ? 'canceled' : statusOf(subscription.status);
   const periodEnd = item?.current_period_end ? new Date(item.current_period_end * 1000) : null;
   const customer =
@@ -272,8 +273,8 @@ export async function applySubscriptionEvent(
       setWhere: sql`${subscriptions.lastEventAt} is null or ${subscriptions.lastEventAt} < excluded.last_event_at or (${subscriptions.lastEventAt} = excluded.last_event_at and excluded.status = 'canceled')`,
     })
     .returning({ id: subscriptions.id });
-  if (applied.length === 0) return 'stale';
-  if (status === 'incomplete') return 'applied';
+  if (applied.length === 0) return { outcome: 'stale', userId };
+  if (status === 'incomplete') return { outcome: 'applied', userId };
   const live = await tx
     .select({ plan: subscriptions.plan })
     .from(subscriptions)
@@ -285,5 +286,5 @@ export async function applySubscriptionEvent(
     'free',
   );
   await tx.update(users).set({ plan: best, updatedAt: new Date() }).where(eq(users.id, userId));
-  return 'applied';
+  return { outcome: 'applied', userId };
 }

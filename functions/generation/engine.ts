@@ -12,7 +12,7 @@ import {
 import { ProviderError } from '../models/providers/types';
 import { notifyUser, pushLive } from '../notifications/service';
 import type { Services } from '../platform/env';
-import { recordUsage } from '../usage/service';
+import { countNewUsage, insertUsage, type UsageRecord } from '../usage/service';
 import { executeStep, type StepContext, type StepResult, stepDeadlineMs } from './kinds';
 import type { JobInput, StepMessage } from './schemas';
 
@@ -351,6 +351,8 @@ export async function runStep(
   }
 
   const isLast = message.step === job.stepsTotal - 1;
+  // A new usage row, counted once the step committed (a rolled-back step counts nothing).
+  let billed: UsageRecord | null = null;
   const committed = await db
     .transaction(async (tx) => {
       const [stepRow] = await tx
@@ -395,12 +397,13 @@ export async function runStep(
         tx.rollback();
       }
       if (outcome.usage && (outcome.usage.costMicros > 0 || outcome.usage.provider !== 'offline')) {
-        await recordUsage(tx, {
+        billed = {
           userId: job.userId,
           source: 'generation',
           reference: `gen:${job.id}:${message.step}`,
           ...outcome.usage,
-        });
+        };
+        if (!(await insertUsage(tx, billed))) billed = null;
       }
       return jobRow ?? null;
     })
@@ -409,6 +412,7 @@ export async function runStep(
       throw error;
     });
   if (!committed) return 'cancelled';
+  if (billed) await countNewUsage(billed, { logger: services.logger });
   if (!isLast) await enqueueStep(services, { ...message, step: message.step + 1 });
   await publishProgress(services, committed);
   if (isLast) await notifyOutcome(services, committed);

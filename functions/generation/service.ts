@@ -111,7 +111,7 @@ async function preflight(services: Services, userId: string, input: JobInput): P
     paid ||= provider !== 'offline';
   }
   if (paid) {
-    await assertWithinQuota(services.db, userId);
+    await assertWithinQuota(services, userId);
     await assertGenerationBudget(services.db, userId);
   }
   await assertStorageAvailable(services.db, userId, EXPECTED_BYTES[input.kind]);

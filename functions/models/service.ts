@@ -156,7 +156,7 @@ export function platformKeyFor(secrets: Secrets, provider: ProviderName): string
  * the environment, else PROVIDER_NOT_CONFIGURED naming the provider and what to do.
  */
 export async function resolveProvider(
-  services: Pick<Services, 'db' | 'secrets' | 'logger'>,
+  services: Pick<Services, 'db' | 'secrets' | 'logger'> & Partial<Pick<Services, 'kv'>>,
   userId: string,
   provider: ProviderName,
 ): Promise<{ config: ProviderConfig; source: KeySource }> {

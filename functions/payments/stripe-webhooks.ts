@@ -12,6 +12,7 @@ import {
 import { storeInvoicePdf } from '../commerce/invoices';
 import { applySubscriptionEvent } from '../commerce/plans';
 import type { Services } from '../platform/env';
+import { planChanged } from '../usage/plan-record';
 import { notConfigured, type Stripe, stripeCall, stripeClient, verifyStripeEvent } from './stripe';
 import { recordAndApply, type WebhookResult } from './webhook-events';
 
@@ -171,13 +172,16 @@ async function apply(
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
     case 'customer.subscription.deleted': {
-      const result = await applySubscriptionEvent(
+      const { outcome, userId } = await applySubscriptionEvent(
         tx,
         event.data.object,
         new Date(event.created * 1000),
         event.type === 'customer.subscription.deleted',
       );
-      return `subscription ${result}`;
+      if (outcome === 'applied' && userId) {
+        after.push((services) => services.background(planChanged(services, userId)));
+      }
+      return `subscription ${outcome}`;
     }
     default:
       return 'ignored: event type not handled';

@@ -1,10 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { isUniqueViolation } from '../../db/client';
+import { type Database, isUniqueViolation } from '../../db/client';
 import { aiKeys } from '../../db/schema';
 import type { RequestMeta } from '../auth/request-meta';
 import { loadKeyring, seal, unseal } from '../platform/crypto';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
+import { isolateKeyValue } from '../platform/redis';
+import { VersionedCache } from '../platform/versioned-cache';
 import { recordEvent } from './audit';
 import { type ProbeResult, probeProvider, providerEndpoint } from './key-probe';
 import type { Provider } from './schemas';
@@ -111,7 +113,7 @@ export async function putKey(
     updatedAt: new Date(),
   };
   try {
-    return await services.db.transaction(async (tx) => {
+    const saved = await services.db.transaction(async (tx) => {
       const [existing] = await tx
         .select({ id: aiKeys.id, label: aiKeys.label })
         .from(aiKeys)
@@ -132,6 +134,8 @@ export async function putKey(
       await recordEvent(tx, userId, existing ? 'key.replaced' : 'key.added', meta, { provider });
       return { key: toSummary(row), created: !existing };
     });
+    await keysChanged(services, userId);
+    return saved;
   } catch (err) {
     if (isUniqueViolation(err, 'ai_keys_user_provider_key')) {
       throw new ApiError('CONFLICT', 'This key was being saved twice at once; try again.');
@@ -155,6 +159,7 @@ export async function deleteKey(
     if (deleted.length === 0) throw noKey(provider);
     await recordEvent(tx, userId, 'key.deleted', meta, { provider });
   });
+  await keysChanged(services, userId);
 }
 
 const noKey = (provider: Provider) =>
@@ -217,20 +222,40 @@ export async function testKey(
 }
 
 /**
+ * Each account's sealed key rows, cached per isolate under a per-user version in Redis that
+ * every key change bumps after its commit: a warm send reads no key from Postgres. The copy
+ * holds ciphertexts only; a key is decrypted for each call.
+ */
+const sealedKeys = new VersionedCache<KeyRow[]>('keys:version', {
+  maxEntries: 10_000,
+  maxAgeMs: 10 * 60_000,
+  versionTtlSeconds: 30 * 86_400,
+});
+
+function keyRowsOf(db: Database, userId: string): Promise<KeyRow[]> {
+  return db.select().from(aiKeys).where(eq(aiKeys.userId, userId));
+}
+
+/** Marks the account's keys changed once a write committed, so every isolate reloads them. */
+function keysChanged(services: Services, userId: string): Promise<void> {
+  return sealedKeys.changed(services, userId);
+}
+
+/**
  * The caller's own key for a provider in clear, for one outgoing AI call; null when there is
  * none. A stored key that no longer decrypts is a KEY_UNREADABLE error the user sees, never a
- * silent switch to the platform key (which would bill someone else). Never logged.
+ * silent switch to the platform key (which would bill someone else). Never logged. The rows
+ * come from this isolate's copy while the account's keys version in Redis has not moved.
  */
 export async function revealKey(
-  services: Pick<Services, 'db' | 'secrets' | 'logger'>,
+  services: Pick<Services, 'db' | 'secrets' | 'logger'> & Partial<Pick<Services, 'kv'>>,
   userId: string,
   provider: Provider,
 ): Promise<string | null> {
-  const [row] = await services.db
-    .select()
-    .from(aiKeys)
-    .where(and(eq(aiKeys.userId, userId), eq(aiKeys.provider, provider)))
-    .limit(1);
+  const kv = services.kv ?? isolateKeyValue();
+  const load = () => keyRowsOf(services.db, userId);
+  const rows = kv ? await sealedKeys.read(kv, userId, load) : await load();
+  const row = rows.find((candidate) => candidate.provider === provider);
   if (!row) return null;
   try {
     const keyring = await loadKeyring(services.secrets.ENCRYPTION_KEYS);

@@ -1,10 +1,22 @@
-import { and, eq, gte, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Database, Transaction } from '../../db/client';
-import { usageEvents, usageRollups, users } from '../../db/schema';
+import { usageEvents, usageRollups } from '../../db/schema';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
+import type { Logger } from '../platform/logging';
+import { isolateKeyValue, type KeyValue } from '../platform/redis';
+import {
+  type CounterHash,
+  counterKeys,
+  countUsage,
+  periodsOf,
+  rollupTotals,
+  type Used,
+  usedTokens,
+} from './counters';
+import { type Plan, planOf, planVersionKey, readPlan } from './plan-record';
 
-export type Plan = 'free' | 'pro' | 'business';
+export type { Plan } from './plan-record';
 
 /**
  * Token allowances per plan until the commerce issue sells plans. Offline models cost
@@ -29,12 +41,24 @@ export interface UsageRecord {
   costMicros: number;
 }
 
+/** Where the quota counters live: the request's client, else this isolate's own. */
+export interface CounterStore {
+  kv: KeyValue;
+  logger?: Pick<Logger, 'warn'>;
+}
+
+function counterStore(given?: Partial<CounterStore>): CounterStore | null {
+  const kv = given?.kv ?? isolateKeyValue();
+  return kv ? { kv, logger: given?.logger } : null;
+}
+
 /**
- * Writes one ledger row; a second write with the same reference changes nothing, so a
- * retried write is billed once. The row's insert trigger adds it to the day's rollup in the
- * same statement (migration 0006). Returns whether the row was new.
+ * Writes one ledger row inside the caller's transaction; a second write with the same
+ * reference changes nothing. The row's insert trigger adds it to the day's rollup in the same
+ * statement (migration 0006). Returns whether the row was new: then, once the transaction
+ * committed, the caller passes the row to `countNewUsage`.
  */
-export async function recordUsage(
+export async function insertUsage(
   db: Database | Transaction,
   record: UsageRecord,
 ): Promise<boolean> {
@@ -46,6 +70,30 @@ export async function recordUsage(
   return rows.length > 0;
 }
 
+/** Adds a committed new ledger row to its owner's quota counters (see counters.ts). */
+export async function countNewUsage(
+  record: UsageRecord,
+  store?: Partial<CounterStore>,
+): Promise<void> {
+  const counters = counterStore(store);
+  if (counters) await countUsage(counters.kv, counters.logger, record);
+}
+
+/**
+ * Writes one ledger row on its own (no surrounding transaction) and, when it is new, adds it
+ * to the quota counters; a retried write (same reference) changes nothing and counts nothing.
+ * Returns whether the row was new.
+ */
+export async function recordUsage(
+  db: Database,
+  record: UsageRecord,
+  store?: Partial<CounterStore>,
+): Promise<boolean> {
+  const fresh = await insertUsage(db, record);
+  if (fresh) await countNewUsage(record, store);
+  return fresh;
+}
+
 /**
  * Bills a call exactly once even when Postgres is down: the row is written directly, and
  * if that fails it goes to the user's outbox object, which keeps it in its storage and
@@ -53,23 +101,18 @@ export async function recordUsage(
  * Throws only when neither Postgres nor the outbox took the row.
  */
 export async function recordUsageOrQueue(
-  services: Pick<Services, 'db' | 'chatSessions' | 'logger'>,
+  services: Pick<Services, 'db' | 'chatSessions' | 'logger'> & Partial<Pick<Services, 'kv'>>,
   record: UsageRecord,
 ): Promise<void> {
+  let fresh: boolean;
   try {
-    await recordUsage(services.db, record);
+    fresh = await insertUsage(services.db, record);
   } catch (error) {
     services.logger.warn('usage row queued in the outbox', { reference: record.reference, error });
     await services.chatSessions.usageOutbox(record.userId).recordUsage(record);
+    return;
   }
-}
-
-function startOfUtcDay(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-}
-
-function startOfUtcMonth(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  if (fresh) await countNewUsage(record, services);
 }
 
 export interface QuotaStatus {
@@ -78,60 +121,76 @@ export interface QuotaStatus {
   month: { used: number; limit: number; resetsAt: string };
 }
 
-/** Tokens used today and this month (UTC) against the plan's allowances. */
-export async function quotaStatus(
-  db: Database,
-  userId: string,
-  now = new Date(),
-): Promise<QuotaStatus> {
-  const dayStart = startOfUtcDay(now);
-  const monthStart = startOfUtcMonth(now);
-  const tokens = sql`${usageRollups.inputTokens} + ${usageRollups.outputTokens}`;
-  const [[user], [totals]] = await Promise.all([
-    db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1),
-    db
-      .select({
-        month: sql<string>`coalesce(sum(${tokens}), 0)::bigint`,
-        day: sql<string>`coalesce(sum(${tokens}) filter (where ${usageRollups.day} = ${isoDay(dayStart)}::date), 0)::bigint`,
-      })
-      .from(usageRollups)
-      .where(
-        and(
-          eq(usageRollups.userId, userId),
-          gte(usageRollups.day, isoDay(monthStart)),
-          ne(usageRollups.provider, 'offline'),
-        ),
-      ),
-  ]);
-  const plan = (user?.plan ?? 'free') as Plan;
+function toStatus(plan: Plan, used: Used, now: Date): QuotaStatus {
   const quota = PLAN_QUOTAS[plan];
-  const nextDay = new Date(dayStart.getTime() + 86_400_000);
-  const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  const bounds = periodsOf(now);
   return {
     plan,
-    day: {
-      used: Number(totals?.day ?? 0),
-      limit: quota.dailyTokens,
-      resetsAt: nextDay.toISOString(),
-    },
+    day: { used: used.day, limit: quota.dailyTokens, resetsAt: bounds.day.end.toISOString() },
     month: {
-      used: Number(totals?.month ?? 0),
+      used: used.month,
       limit: quota.monthlyTokens,
-      resetsAt: nextMonth.toISOString(),
+      resetsAt: bounds.month.end.toISOString(),
     },
   };
 }
 
 /**
- * Refuses a new paid AI call once the daily or monthly allowance is used up: 429
- * QUOTA_EXCEEDED naming the limit and when it resets, with Retry-After.
+ * Tokens used today and this month (UTC) against the plan's allowances, as the rollups say
+ * (the usage report's view; one parallel round trip).
  */
-export async function assertWithinQuota(
+export async function quotaStatus(
   db: Database,
   userId: string,
   now = new Date(),
+): Promise<QuotaStatus> {
+  const [plan, used] = await Promise.all([
+    readPlan(db, userId),
+    rollupTotals(db, userId, periodsOf(now)),
+  ]);
+  return toStatus(plan, used, now);
+}
+
+/** What a quota check reads: the request's services, or a bare database (isolate's Redis). */
+export type QuotaSource =
+  | Database
+  | (Pick<Services, 'db' | 'kv'> & Partial<Pick<Services, 'logger'>>);
+
+/**
+ * The quota as the counters say, for a check on a hot path: one Redis pipeline (both counters
+ * and the plan's version), and nothing from Postgres once the counters exist and the plan is
+ * cached; otherwise one parallel round trip to rebuild them. Without Redis, the rollups.
+ */
+async function liveQuotaStatus(source: QuotaSource, userId: string, now: Date) {
+  const db = 'db' in source && 'kv' in source ? source.db : (source as Database);
+  const kv = 'kv' in source && 'db' in source ? source.kv : isolateKeyValue();
+  if (!kv) return quotaStatus(db, userId, now);
+  const [dayKey, monthKey] = counterKeys(userId, now);
+  const read = await kv
+    .pipeline()
+    .hgetall(dayKey)
+    .hgetall(monthKey)
+    .get<string>(planVersionKey(userId))
+    .exec<[CounterHash, CounterHash, string | null]>()
+    .catch(() => null);
+  const [plan, used] = await Promise.all([
+    planOf(kv, db, userId, read ? (read[2] ?? null) : undefined),
+    usedTokens(kv, db, userId, now, read ? [read[0], read[1]] : null),
+  ]);
+  return toStatus(plan, used, now);
+}
+
+/**
+ * Refuses a new paid AI call once the daily or monthly allowance is used up: 429
+ * QUOTA_EXCEEDED naming the limit and when it resets, with Retry-After. Reads the counters
+ * (see liveQuotaStatus), never a sum over the ledger.
+ */
+export async function assertWithinQuota(
+  source: QuotaSource,
+  userId: string,
+  now = new Date(),
 ): Promise<void> {
-  const status = await quotaStatus(db, userId, now);
+  const status = await liveQuotaStatus(source, userId, now);
   for (const period of ['day', 'month'] as const) {
     const { used, limit, resetsAt } = status[period];
     if (used >= limit) {
@@ -184,7 +243,7 @@ export async function usageReport(
   days: number,
   now = new Date(),
 ): Promise<UsageReport> {
-  const today = startOfUtcDay(now);
+  const today = periodsOf(now).day.start;
   const since = new Date(today.getTime() - (days - 1) * 86_400_000);
   const totalsOf = (row: Record<keyof UsageTotals, string | number>): UsageTotals => ({
     inputTokens: Number(row.inputTokens),
@@ -289,9 +348,9 @@ export async function assertGenerationBudget(
   userId: string,
   now = new Date(),
 ): Promise<void> {
-  const monthStart = startOfUtcMonth(now);
-  const [[user], [spent]] = await Promise.all([
-    db.select({ plan: users.plan }).from(users).where(eq(users.id, userId)).limit(1),
+  const monthStart = periodsOf(now).month.start;
+  const [plan, [spent]] = await Promise.all([
+    readPlan(db, userId),
     db
       .select({ micros: sql<string>`coalesce(sum(${usageRollups.costMicros}), 0)::bigint` })
       .from(usageRollups)
@@ -303,7 +362,6 @@ export async function assertGenerationBudget(
         ),
       ),
   ]);
-  const plan = (user?.plan ?? 'free') as Plan;
   const budget = PLAN_GENERATION_BUDGET_MICROS[plan];
   const used = Number(spent?.micros ?? 0);
   if (used < budget) return;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addOpenAiKey, fakeCalls } from '../developer/helpers';
 import { call, expectProblem, registerUser, sql, type TestUser } from '../helpers/api';
 import { detail, newConversation, readStream, send, settled, textOf } from '../helpers/chat';
 import { providerKey } from '../helpers/profile';
@@ -66,6 +67,37 @@ describe('chat through each vendor SDK (local fakes)', () => {
       }
     });
   }
+
+  it('a replaced or deleted key takes effect on the next send (the cached key rows follow the keys version)', async () => {
+    const user = await registerUser();
+    const lastKeyUsed = async (content: string) => {
+      await replyTo(user, MODELS.openai, content);
+      const seen = (await fakeCalls()).filter((c) => c.chat?.lastUserText === content);
+      return seen.at(-1)?.keyLast4;
+    };
+    const first = await addOpenAiKey(user);
+    expect(await lastKeyUsed(`first key ${first.slice(-8)}`)).toBe(first.slice(-4));
+    expect(await lastKeyUsed(`first key again ${first.slice(-8)}`)).toBe(first.slice(-4));
+    const second = providerKey('openai', 'valid');
+    const replaced = await call('/api/keys/openai', {
+      method: 'PUT',
+      token: user.accessToken,
+      json: { apiKey: second },
+    });
+    expect(replaced.status, await replaced.clone().text()).toBe(200);
+    expect(await lastKeyUsed(`second key ${second.slice(-8)}`)).toBe(second.slice(-4));
+    const removed = await call('/api/keys/openai', { method: 'DELETE', token: user.accessToken });
+    expect(removed.status, await removed.clone().text()).toBe(204);
+    const conversationId = await newConversation(user);
+    await expectProblem(
+      await call(`/api/conversations/${conversationId}/messages`, {
+        token: user.accessToken,
+        json: { content: 'No key now', model: MODELS.openai },
+      }),
+      424,
+      'PROVIDER_NOT_CONFIGURED',
+    );
+  });
 
   it('a 5xx from the vendor fails the reply with a clear error and bills nothing', async () => {
     const user = await registerUser();

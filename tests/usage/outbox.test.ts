@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiToken, v1Chat } from '../developer/helpers';
 import { registerUser, sql, type TestUser } from '../helpers/api';
 import { newConversation, readStream, send } from '../helpers/chat';
+import { eventually, refuseUsage } from './helpers';
 
 /**
  * Postgres refuses a user's usage rows (a trigger that raises, as a database that fails
@@ -11,14 +12,10 @@ import { newConversation, readStream, send } from '../helpers/chat';
 const refusals: string[] = [];
 
 async function refuseUsageOf(user: TestUser): Promise<string> {
-  if (!/^[0-9a-f-]{36}$/.test(user.id)) throw new Error('unexpected user id');
-  const name = `refuse_usage_${user.id.replaceAll('-', '')}`;
   const db = sql();
+  let name: string;
   try {
-    await db.unsafe(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'usage refused by the test'; END $$`);
-    await db.unsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON usage_events FOR EACH ROW
-      WHEN (NEW.user_id = '${user.id}') EXECUTE FUNCTION ${name}()`);
+    name = await refuseUsage(db, user.id);
   } finally {
     await db.end();
   }
@@ -67,17 +64,6 @@ const eventuallyBilled = (userId: string) =>
     const rows = await billed(userId);
     return rows.length ? rows : undefined;
   });
-
-/** Polls until `check` returns a value. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('usage rows survive a failing Postgres (issue 12 §6)', () => {
   it('a /v1 completion whose usage write fails is billed once, from the outbox', async () => {
