@@ -27,6 +27,7 @@ import {
 } from '../functions/chat/turns';
 import type { Bindings } from '../functions/platform/env';
 import { ApiError, type ErrorCode } from '../functions/platform/errors';
+import { rememberRedisBindings } from '../functions/platform/redis';
 import { recordUsage, type UsageRecord } from '../functions/usage/service';
 import { migrate, sqlTag } from './sql';
 
@@ -184,6 +185,7 @@ export class ChatSession extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    rememberRedisBindings(env as Partial<Bindings>);
     void migrate(ctx, SCHEMA);
   }
 

@@ -73,8 +73,11 @@ export async function prepareCompletion(
 ): Promise<PreparedCompletion> {
   const model = await requireModel(services, body.model);
   const messages = toChatMessages(body.messages, model);
-  if (model.provider !== 'offline') await assertWithinQuota(services.db, userId);
-  const { config } = await resolveProvider(services, userId, model.provider);
+  // The quota counters (Redis) and the key lookup (cached, else Postgres) go out together.
+  const [, { config }] = await Promise.all([
+    model.provider !== 'offline' ? assertWithinQuota(services, userId) : null,
+    resolveProvider(services, userId, model.provider),
+  ]);
   return {
     id: `chatcmpl-${randomToken(18)}`,
     created: Math.floor(Date.now() / 1000),

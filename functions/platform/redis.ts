@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:workers';
 import { Redis } from '@upstash/redis/cloudflare';
 
 /** The shared key-value store (Upstash Redis over REST; the local stand-in in dev and tests). */
@@ -15,21 +14,33 @@ export function createKeyValue(settings: { url: string; token: string }): KeyVal
   });
 }
 
+type RedisBindings = Partial<
+  Record<'UPSTASH_REDIS_REST_URL' | 'UPSTASH_REDIS_REST_TOKEN', unknown>
+>;
+
+let isolateBindings: RedisBindings = {};
 let isolateClient: KeyValue | null = null;
 
 /**
- * This isolate's own client, built from the Worker's bindings, for code that runs without a
- * request's services: a Durable Object writing a usage row from its outbox, or a service
- * called with a bare database. Null when the bindings do not name a Redis.
+ * Tells this isolate where its Redis is: the services middleware calls it on each request and
+ * a Durable Object in its constructor (an object may live in an isolate that served no request).
+ */
+export function rememberRedisBindings(bindings: RedisBindings): void {
+  if (bindings.UPSTASH_REDIS_REST_URL === isolateBindings.UPSTASH_REDIS_REST_URL) return;
+  isolateBindings = bindings;
+  isolateClient = null;
+}
+
+/**
+ * This isolate's own client, for code that runs without a request's services: a Durable
+ * Object writing a usage row from its outbox, or a service called with a bare database. Null
+ * until bindings naming a Redis were remembered.
  */
 export function isolateKeyValue(): KeyValue | null {
   if (isolateClient) return isolateClient;
-  const bindings = env as Partial<
-    Record<'UPSTASH_REDIS_REST_URL' | 'UPSTASH_REDIS_REST_TOKEN', string>
-  >;
-  const url = bindings.UPSTASH_REDIS_REST_URL;
-  const token = bindings.UPSTASH_REDIS_REST_TOKEN;
-  if (!url || !token) return null;
+  const url = isolateBindings.UPSTASH_REDIS_REST_URL;
+  const token = isolateBindings.UPSTASH_REDIS_REST_TOKEN;
+  if (typeof url !== 'string' || typeof token !== 'string' || !url || !token) return null;
   isolateClient = createKeyValue({ url, token });
   return isolateClient;
 }

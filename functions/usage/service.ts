@@ -4,7 +4,8 @@ import { usageEvents, usageRollups } from '../../db/schema';
 import type { Services } from '../platform/env';
 import { ApiError } from '../platform/errors';
 import type { Logger } from '../platform/logging';
-import { isolateKeyValue, type KeyValue } from '../platform/redis';
+import type { KeyValue } from '../platform/redis';
+import { isolateKeyValue } from '../platform/redis';
 import {
   type CounterHash,
   counterKeys,

@@ -8,13 +8,13 @@ import { createLogger } from '../logging';
 import { createMailer } from '../mailer';
 import { createNotifier } from '../notifier';
 import { createQueue } from '../queue';
-import { createKeyValue } from '../redis';
+import { createKeyValue, rememberRedisBindings } from '../redis';
 
 /**
  * Builds the per-request services bundle once (Unkey's `init`). Secrets are checked here:
  * a missing one is a logged 500 BAD_ENVIRONMENT that names the variable, never its value.
  * The database connection opens on first use and closes after the response via waitUntil
- * (closing inline makes postgres.js raise "Stream was cancelled" in workerd).
+ * (closing inline cancels the socket's stream in workerd).
  * In production a Hyperdrive binding (HYPERDRIVE) is preferred over DATABASE_URL: it answers the
  * connection start-up near the Worker and keeps warm connections to Postgres.
  */
@@ -31,6 +31,7 @@ export const servicesMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     );
   }
   const secrets: Secrets = parsed.data;
+  rememberRedisBindings(secrets);
   const config = {
     environment: c.env.ENVIRONMENT,
     appOrigin: c.env.APP_ORIGIN,
