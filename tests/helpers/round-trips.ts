@@ -40,7 +40,7 @@ export interface Measured {
 export async function measureRoundTrips(request: () => Promise<Response>): Promise<Measured> {
   // Work trailing the previous request (a sign-up's verification e-mail, a waitUntil write)
   // belongs to that request, not to this one.
-  const { quiet } = (await control('/quiet?ms=150&timeout=5000')) as { quiet: boolean };
+  const { quiet } = (await control('/quiet?ms=150&timeout=20000')) as { quiet: boolean };
   if (!quiet) throw new Error('round trips: the stack never went quiet before the measurement');
   const from = await now();
   const res = await request();
