@@ -24,6 +24,15 @@ export async function setLinkDelay(ms: number): Promise<void> {
   });
 }
 
+/**
+ * Waits until no Postgres or Redis exchange is open and none ended in the last 150 ms: work
+ * trailing earlier requests (a waitUntil write, queued generation steps) has finished.
+ */
+export async function waitQuiet(timeoutMs: number): Promise<void> {
+  const { quiet } = (await control(`/quiet?ms=150&timeout=${timeoutMs}`)) as { quiet: boolean };
+  if (!quiet) throw new Error('round trips: the stack never went quiet before the measurement');
+}
+
 export interface Measured {
   /** The response, its body already read (use it as usual). */
   response: Response;
@@ -40,8 +49,7 @@ export interface Measured {
 export async function measureRoundTrips(request: () => Promise<Response>): Promise<Measured> {
   // Work trailing the previous request (a sign-up's verification e-mail, a waitUntil write)
   // belongs to that request, not to this one.
-  const { quiet } = (await control('/quiet?ms=150&timeout=20000')) as { quiet: boolean };
-  if (!quiet) throw new Error('round trips: the stack never went quiet before the measurement');
+  await waitQuiet(20_000);
   const from = await now();
   const res = await request();
   const chunks: Uint8Array[] = [];

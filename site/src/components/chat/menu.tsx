@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 interface MenuProps {
   /** The toggle's accessible name. */
@@ -37,7 +37,9 @@ export function Menu({
   const toggle = useRef<HTMLButtonElement>(null);
   const id = useId();
 
-  useEffect(() => {
+  // A layout effect: the listeners are in place before the open panel is painted, so an
+  // Escape pressed the moment it shows is not lost.
+  useLayoutEffect(() => {
     if (!open) return;
     const onPointer = (event: PointerEvent) => {
       if (event.target instanceof Node && !root.current?.contains(event.target)) setOpen(false);
