@@ -408,11 +408,16 @@ describe('chat in the browser', () => {
       await history.getByRole('button', { name: 'Delete' }).click();
       const ask = history.getByRole('group', { name: 'Delete “Picnic ideas” for good?' });
       await ask.waitFor(TIMEOUT);
-      expect(
-        await ask
-          .getByRole('button', { name: 'Cancel' })
-          .evaluate((b) => b === document.activeElement),
-      ).toBe(true);
+      // The focus moves in an effect, just after the paint that showed the question.
+      await expect
+        .poll(
+          () =>
+            ask
+              .getByRole('button', { name: 'Cancel' })
+              .evaluate((b) => b === document.activeElement),
+          TIMEOUT,
+        )
+        .toBe(true);
       await page.keyboard.press('Escape');
       await ask.waitFor({ state: 'detached', ...TIMEOUT });
       await history
