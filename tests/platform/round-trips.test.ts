@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOpenAiKey } from '../developer/helpers';
 import { stripeEvent } from '../fakes/stripe';
 import { call, PASSWORD, registerUser, type TestUser } from '../helpers/api';
+import { settled } from '../helpers/chat';
 import {
   assertBudget,
   type Budget,
@@ -138,9 +139,9 @@ describe('round-trip budgets: chat, models, agents, usage (edge-chat)', () => {
       );
       expect(await stream.response.text()).toContain('event: done');
     }
-    // Everything reached Postgres, once: three user messages and three finished replies.
-    const detail = await call(`/api/conversations/${id}`, { token: user.accessToken, ip: user.ip });
-    const body = (await detail.json()) as { messages: Array<{ role: string; status: string }> };
+    // Everything reached Postgres, once: three user messages and three finished replies (the
+    // last reply's row is written just after its `done` event, so wait until none streams).
+    const body = await settled(user, id);
     expect(body.messages.filter((m) => m.role === 'user')).toHaveLength(3);
     expect(
       body.messages.filter((m) => m.role === 'assistant' && m.status === 'complete'),
